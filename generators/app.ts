@@ -1,0 +1,49 @@
+// the `app` generator: renders a whole project into the in-memory tree. Questions are asked
+// before plop loads (src/prompt.ts), so here the answers are already complete.
+
+import type { NodePlopAPI } from 'node-plop';
+import { renderManifest } from '../src/manifest.js';
+import { renderDotfiles, renderLayer, renderPackageJson, type Project } from '../src/render.js';
+import type { Tree } from '../src/tree.js';
+
+export interface AppData {
+  project: Project;
+  tree: Tree;
+}
+
+export default function appGenerator(plop: NodePlopAPI): void {
+  plop.setActionType('layer', async (data, config) => {
+    const { project, tree } = data as AppData;
+    renderLayer(tree, config['layer'] as string, config['owner'] as string, project);
+    return config['layer'] as string;
+  });
+  plop.setActionType('shared-files', async (data) => {
+    const { project, tree } = data as AppData;
+    renderPackageJson(tree, project);
+    renderDotfiles(tree, project);
+    return 'package.json, .gitignore, .env.example';
+  });
+  // last: the manifest hashes what every other action wrote
+  plop.setActionType('manifest', async (data) => {
+    const { project, tree } = data as AppData;
+    renderManifest(tree, project.answers);
+    return '.perf-app.json';
+  });
+
+  plop.setGenerator('app', {
+    description: 'a new project from the answers',
+    prompts: [],
+    actions: (data) => {
+      const { project } = data as AppData;
+      return [
+        ...project.features.flatMap((feature) =>
+          feature
+            .layers(project.answers)
+            .map((layer) => ({ type: 'layer', layer, owner: feature.id })),
+        ),
+        { type: 'shared-files' },
+        { type: 'manifest' },
+      ];
+    },
+  });
+}

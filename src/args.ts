@@ -1,0 +1,139 @@
+// argv → a typed request. Flags come from the option model, so --help, validation and
+// the prompts can never disagree about what exists.
+
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from './errors.js';
+import { optionKeys, specOf, type Answers, type OptionKey } from './options.js';
+
+export const packageManagers = ['npm', 'pnpm', 'yarn', 'bun'] as const;
+export type PackageManager = (typeof packageManagers)[number];
+
+export interface CreateRequest {
+  /** target directory as typed; undefined when it must be asked */
+  dir: string | undefined;
+  /** answers given by flags; the rest come from prompts or defaults */
+  given: Partial<Answers>;
+  yes: boolean;
+  pm: PackageManager | undefined;
+  install: boolean;
+  git: boolean;
+  dryRun: boolean;
+  json: boolean;
+  force: boolean;
+}
+
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'create'; request: CreateRequest };
+
+const runFlags = {
+  yes: { type: 'boolean', short: 'y' },
+  pm: { type: 'string' },
+  install: { type: 'boolean' },
+  'no-install': { type: 'boolean' },
+  git: { type: 'boolean' },
+  'no-git': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  json: { type: 'boolean' },
+  force: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const satisfies ParseArgsConfig['options'];
+
+function optionFlags(): NonNullable<ParseArgsConfig['options']> {
+  const flags: NonNullable<ParseArgsConfig['options']> = {};
+  for (const key of optionKeys) {
+    const spec = specOf(key);
+    if (spec.kind === 'choice') flags[spec.flag] = { type: 'string' };
+    else {
+      flags[spec.flag] = { type: 'boolean' };
+      flags[`no-${spec.flag}`] = { type: 'boolean' };
+    }
+  }
+  return flags;
+}
+
+export function parseCommand(argv: string[]): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { ...runFlags, ...optionFlags() },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    throw new UsageError(cleanParseError(error));
+  }
+  const { values, positionals } = parsed;
+  if (values['help']) return { kind: 'help' };
+  if (values['version']) return { kind: 'version' };
+  if (positionals.length > 1) {
+    throw new UsageError(
+      `Expected one project directory, got ${positionals.length}: ${positionals.join(' ')}`,
+    );
+  }
+
+  const given: Record<string, unknown> = {};
+  for (const key of optionKeys) {
+    const value = readOption(key, values);
+    if (value !== undefined) given[key] = value;
+  }
+
+  const pm = values['pm'];
+  if (pm !== undefined && !(packageManagers as readonly unknown[]).includes(pm)) {
+    throw new UsageError(
+      `Unknown value for --pm: "${String(pm)}". Use one of: ${packageManagers.join(', ')}.`,
+    );
+  }
+
+  return {
+    kind: 'create',
+    request: {
+      dir: positionals[0],
+      given: given as Partial<Answers>,
+      yes: values['yes'] === true,
+      pm: pm as PackageManager | undefined,
+      install: toggle(values, 'install') ?? true,
+      git: toggle(values, 'git') ?? true,
+      dryRun: values['dry-run'] === true || values['json'] === true,
+      json: values['json'] === true,
+      force: values['force'] === true,
+    },
+  };
+}
+
+type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+function toggle(values: Values, flag: string): boolean | undefined {
+  const on = values[flag] === true;
+  const off = values[`no-${flag}`] === true;
+  if (on && off)
+    throw new UsageError(`--${flag} and --no-${flag} contradict each other: pick one.`);
+  return on ? true : off ? false : undefined;
+}
+
+function readOption(key: OptionKey, values: Values): unknown {
+  const spec = specOf(key);
+  if (spec.kind !== 'choice') return toggle(values, spec.flag);
+  const value = values[spec.flag];
+  if (value === undefined) return undefined;
+  const allowed = spec.choices.map((c) => c.value);
+  if (!(allowed as readonly unknown[]).includes(value)) {
+    throw new UsageError(
+      `Unknown value for --${spec.flag}: "${String(value)}". Use one of: ${allowed.join(', ')}.`,
+    );
+  }
+  return value;
+}
+
+// node:util's messages name the internals ("ERR_PARSE_ARGS_UNKNOWN_OPTION"); keep the words a user needs
+function cleanParseError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const unknown = /Unknown option '([^']+)'/.exec(message);
+  if (unknown) return `Unknown flag: ${unknown[1]}`;
+  const missing = /Option '([^']+?)(?: <value>)?' argument (?:missing|is ambiguous)/.exec(message);
+  if (missing) return `The flag ${missing[1]} needs a value.`;
+  return message.split('. ')[0] ?? message;
+}

@@ -1,0 +1,179 @@
+// `create-perf-app [dir] [flags]`: the whole flow, one step a call.
+
+import { basename, relative, resolve } from 'node:path';
+import pc from 'picocolors';
+import validateName from 'validate-npm-package-name';
+import type { CreateRequest } from './args.js';
+import { CliError, UsageError } from './errors.js';
+import { activeFeatures } from './features/index.js';
+import { generate } from './generate.js';
+import {
+  detectPackageManager,
+  initGit,
+  insideGitRepo,
+  installDependencies,
+  runScript,
+} from './install.js';
+import { answersToFlags, checkRules, type Answers } from './options.js';
+import { generator } from './paths.js';
+import { askProjectDir, completeAnswers, isInteractive } from './prompt.js';
+import type { Tree } from './tree.js';
+import { targetState, writeTree } from './write.js';
+
+const defaultDir = 'my-api';
+
+export async function create(request: CreateRequest): Promise<void> {
+  // 1. the target directory and the package name it gives
+  const dir = request.dir ?? (await pickDir(request));
+  const target = resolve(dir);
+  const name = basename(target);
+
+  // 2. refuse a name npm would refuse, before asking anything else
+  checkPackageName(name);
+
+  // 3. a target with files in it needs --force, and even then nothing of the user's is replaced
+  const state = await targetState(target);
+  if (state === 'not-empty' && !request.force && !request.dryRun) {
+    throw new CliError(
+      `${dir} is not empty.`,
+      1,
+      'Pick a new directory, or pass --force to add the project beside what is there (no file of yours is replaced).',
+    );
+  }
+
+  // 4. every answer: flags first, then questions (on a terminal) or defaults (--yes)
+  const answers = await completeAnswers(request.given, request.yes);
+  checkAnswers(answers);
+  checkDependencyNames(name, answers);
+
+  // 5. render the whole project in memory
+  const tree = await generate(name, answers);
+  const pm = request.pm ?? detectPackageManager();
+
+  // 6. --dry-run and --json show the plan and stop
+  if (request.dryRun) {
+    printPlan(tree, { name, dir: target, answers, json: request.json });
+    return;
+  }
+
+  // 7. write it all at once
+  console.log(`\nCreating ${pc.bold(name)} in ${target} (${answers.framework})`);
+  await writeTree(tree, target);
+  console.log(`  ${pc.green('✔')} ${tree.size} files written`);
+
+  // 8. install; a failure keeps the project and says how to finish
+  if (request.install) {
+    const installed = await installDependencies(pm, target);
+    if (!installed.ok) {
+      throw new CliError(
+        `Installing dependencies with ${pm} failed:\n${installed.reason}`,
+        1,
+        `The project is in ${target}. Finish by hand:\n  cd ${shellDir(target)}\n  ${pm} install`,
+      );
+    }
+    console.log(`  ${pc.green('✔')} dependencies installed with ${pm}`);
+  }
+
+  // 9. a repository with a first commit, unless asked not to or already inside one
+  if (request.git && !(await insideGitRepo(target))) {
+    const committed = await initGit(target);
+    if (committed.ok) console.log(`  ${pc.green('✔')} git repository with a first commit`);
+    else console.log(`  ${pc.yellow('!')} no git commit made: ${committed.reason}`);
+  }
+
+  // 10. what to run next, and how to make the same project again without questions
+  printNextSteps({ target, pm, installed: request.install, answers, dir });
+}
+
+async function pickDir(request: CreateRequest): Promise<string> {
+  if (request.yes) return defaultDir;
+  if (!isInteractive()) {
+    throw new UsageError(
+      'No project directory given and no terminal to ask on.',
+      'Pass it first: create-perf-app my-api --yes',
+    );
+  }
+  return askProjectDir(defaultDir);
+}
+
+function checkPackageName(name: string): void {
+  const result = validateName(name);
+  if (result.validForNewPackages) return;
+  const why =
+    [...(result.errors ?? []), ...(result.warnings ?? [])][0] ?? 'it is not a valid package name';
+  throw new UsageError(
+    `"${name}" cannot be the project's package name: ${why}.`,
+    'The name comes from the directory: use lower case letters, digits and dashes, like my-api.',
+  );
+}
+
+function checkAnswers(answers: Answers): void {
+  const problems = checkRules(answers);
+  if (problems.length > 0)
+    throw new UsageError(`These options do not go together: ${problems.join('; ')}`);
+}
+
+// npm refuses to install a package into a project with the same name
+function checkDependencyNames(name: string, answers: Answers): void {
+  const names = activeFeatures(answers).flatMap((f) => [
+    ...(f.dependencies?.(answers) ?? []),
+    ...(f.devDependencies?.(answers) ?? []),
+  ]);
+  if ((names as string[]).includes(name)) {
+    throw new UsageError(
+      `"${name}" is the name of one of the project's dependencies, so npm would refuse to install it.`,
+      'Pick another directory name, like my-' + name + '-api.',
+    );
+  }
+}
+
+function printPlan(
+  tree: Tree,
+  plan: { name: string; dir: string; answers: Answers; json: boolean },
+): void {
+  const files = tree
+    .files()
+    .map((f) => ({ path: f.path, feature: f.owner, bytes: Buffer.byteLength(f.content) }));
+  if (plan.json) {
+    console.log(
+      JSON.stringify(
+        { name: plan.name, directory: plan.dir, generator, answers: plan.answers, files },
+        null,
+        2,
+      ),
+    );
+    return;
+  }
+  console.log(`Would create ${pc.bold(plan.name)} in ${plan.dir} with ${files.length} files:`);
+  for (const file of files)
+    console.log(`  ${file.path.padEnd(40)} ${pc.dim(`${file.bytes} B  ${file.feature}`)}`);
+  console.log(pc.dim('Dry run: nothing was written.'));
+}
+
+function shellWord(word: string): string {
+  return /^[\w./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+const shellDir = (target: string): string => shellWord(relative(process.cwd(), target) || '.');
+
+function printNextSteps(next: {
+  target: string;
+  pm: ReturnType<typeof detectPackageManager>;
+  installed: boolean;
+  answers: Answers;
+  dir: string;
+}): void {
+  const steps = [`cd ${shellDir(next.target)}`];
+  if (!next.installed) steps.push(`${next.pm} install`);
+  steps.push(runScript(next.pm, 'dev'));
+  console.log(`\nDone. Next:\n${steps.map((s) => `  ${s}`).join('\n')}`);
+  console.log(
+    `\nThen: ${runScript(next.pm, 'test')}, ${runScript(next.pm, 'build')} && ${runScript(next.pm, 'start')}.`,
+  );
+  const flags = [...answersToFlags(next.answers), '--pm', next.pm];
+  console.log(
+    pc.dim(
+      `\nThe same project again, without questions:\n  npx ${generator.name}@${generator.version} ${shellWord(next.dir)} ${flags.join(' ')}`,
+    ),
+  );
+}

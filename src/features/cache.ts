@@ -1,0 +1,250 @@
+import type { Answers } from '../options.js';
+import type { PackageName } from '../versions.js';
+import type { EnvVar, Feature } from './types.js';
+
+type Backend = Answers['cache'];
+const shared = (backend: Backend) => backend === 'redis' || backend === 'tiered';
+
+const packages: Record<Backend, PackageName[]> = {
+  none: [],
+  memory: ['lru-cache'],
+  redis: ['lru-cache', 'ioredis'],
+  tiered: ['lru-cache', 'ioredis'],
+};
+
+const commonEnv: EnvVar[] = [
+  {
+    name: 'CACHE_TTL_SECONDS',
+    schema: 'int(1, 86_400)',
+    default: '60',
+    doc: 'How long a cached value is fresh, unless its kind has its own TTL (CACHE-9)',
+  },
+  {
+    name: 'CACHE_GRACE_SECONDS',
+    schema: 'int(0, 86_400)',
+    default: '30',
+    doc: 'How long after that a stale value is served while one request refreshes it (CACHE-13)',
+  },
+  {
+    name: 'CACHE_ITEMS_TTL_SECONDS',
+    schema: 'int(1, 86_400)',
+    doc: 'TTL of /api/items entries; CACHE_TTL_SECONDS when unset (CACHE-9)',
+  },
+  {
+    name: 'CACHE_CATALOG_TTL_SECONDS',
+    schema: 'int(1, 86_400)',
+    doc: 'TTL of /api/catalog pages; CACHE_TTL_SECONDS when unset (CACHE-9)',
+  },
+  {
+    name: 'CACHE_PREFIX',
+    schema: 'keyPrefix',
+    doc: 'Prefix of every cache key; the package name when unset',
+  },
+  {
+    name: 'CACHE_KEY_VERSION',
+    schema: 'int(1, 1_000_000)',
+    default: '1',
+    doc: 'Raise it when a cached shape changes: every old key is ignored at once (CACHE-7)',
+  },
+  {
+    name: 'CACHE_MAX_ENTRIES',
+    schema: 'int(1, 10_000_000)',
+    default: '10000',
+    defaultCode: '10_000',
+    doc: 'Most entries kept in memory (CACHE-1)',
+  },
+  {
+    name: 'CACHE_MAX_BYTES',
+    schema: 'int(1024, 17_179_869_184)',
+    default: '67108864',
+    defaultCode: '64 * 1024 * 1024',
+    doc: 'Most bytes kept in memory (CACHE-1)',
+  },
+  {
+    name: 'CACHE_WARM_UP',
+    schema: 'idList',
+    doc: 'Item ids loaded at start, before /ready turns 200 (CACHE-10)',
+  },
+  {
+    name: 'ITEM_LOAD_MS',
+    schema: 'int(0, 60_000)',
+    default: '50',
+    doc: 'How long the sample data source takes per read: what a cache hit saves',
+  },
+];
+
+const sharedEnv: EnvVar[] = [
+  {
+    name: 'REDIS_URL',
+    schema: 'z.url()',
+    doc: 'Redis for the shared cache, like redis://127.0.0.1:6379; without it the cache stays in memory',
+  },
+  {
+    name: 'REDIS_COMMAND_TIMEOUT_MS',
+    schema: 'int(10, 60_000)',
+    default: '250',
+    doc: 'Longest wait for Redis before a request goes to the loader instead (CACHE-14)',
+  },
+  {
+    name: 'CACHE_LOCK_TTL_MS',
+    schema: 'int(100, 600_000)',
+    default: '10000',
+    defaultCode: '10_000',
+    doc: 'How long one loader may hold a key across instances (CACHE-12)',
+  },
+  {
+    name: 'CACHE_LOCK_WAIT_MS',
+    schema: 'int(0, 600_000)',
+    default: '2000',
+    defaultCode: '2000',
+    doc: "How long other instances wait for that loader's value before loading it too (CACHE-12)",
+  },
+];
+
+const tieredEnv: EnvVar[] = [
+  {
+    name: 'CACHE_L1_TTL_SECONDS',
+    schema: 'int(1, 86_400)',
+    default: '10',
+    doc: 'Longest life of an entry in the in-memory tier, a bound if an invalidation is missed (CACHE-3)',
+  },
+];
+
+function configSection(answers: Answers, name: string): string {
+  const backend = answers.cache;
+  const lines = [
+    '// CACHE-1..14',
+    'cache: {',
+    `  prefix: e.CACHE_PREFIX ?? '${name}',`,
+    '  keyVersion: e.CACHE_KEY_VERSION,',
+    '  memory: { maxEntries: e.CACHE_MAX_ENTRIES, maxBytes: e.CACHE_MAX_BYTES },',
+    '  ttl: {',
+    '    items: {',
+    '      ttlMs: (e.CACHE_ITEMS_TTL_SECONDS ?? e.CACHE_TTL_SECONDS) * 1000,',
+    '      graceMs: e.CACHE_GRACE_SECONDS * 1000,',
+    '    },',
+    '    catalog: {',
+    '      ttlMs: (e.CACHE_CATALOG_TTL_SECONDS ?? e.CACHE_TTL_SECONDS) * 1000,',
+    '      graceMs: e.CACHE_GRACE_SECONDS * 1000,',
+    '    },',
+    '  },',
+    "  warmUp: e.CACHE_WARM_UP?.split(',').map(Number) ?? [],",
+    '  itemLoadMs: e.ITEM_LOAD_MS,',
+  ];
+  if (shared(backend)) {
+    lines.push(
+      '  redisUrl: e.REDIS_URL,',
+      '  redis: { commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS, connectTimeoutMs: 2000 },',
+      '  lockTtlMs: e.CACHE_LOCK_TTL_MS,',
+      '  lockWaitMs: e.CACHE_LOCK_WAIT_MS,',
+    );
+  } else {
+    // one process: the single flight is the whole stampede protection
+    lines.push('  lockTtlMs: 0,', '  lockWaitMs: 0,');
+  }
+  if (backend === 'tiered') lines.push('  l1TtlMs: e.CACHE_L1_TTL_SECONDS * 1000,');
+  lines.push('},');
+  return lines.join('\n');
+}
+
+function readmeSection(backend: Backend): string {
+  const where = {
+    none: '',
+    memory: 'in this process (an LRU bounded by `CACHE_MAX_ENTRIES` and `CACHE_MAX_BYTES`)',
+    redis: 'in Redis at `REDIS_URL`, shared by every instance (in memory when it is unset)',
+    tiered:
+      'in memory in front of Redis at `REDIS_URL`; a write on one instance empties the memory tier of every instance',
+  }[backend];
+  const lines = [
+    '## Cache',
+    '',
+    `Values are cached ${where}. Cached routes send \`X-Cache\`: \`MISS\` when the request ran`,
+    'the loader, `HIT` when it was served from the cache (also after waiting for another',
+    "request's load), `STALE` when a value past its TTL was served within `CACHE_GRACE_SECONDS`",
+    'while one request refreshes it. They send `ETag`, `Last-Modified` and `Cache-Control`, made',
+    'once when the entry is filled, and answer 304 to `If-None-Match` / `If-Modified-Since`.',
+    '',
+    shared(backend)
+      ? 'Concurrent misses of a key run the loader once across every instance (a Redis lock). If Redis is unreachable the app keeps answering from the loader, logs the change once, reports the cache as `degraded` on `/ready` (still 200: without its cache the app is slower, not broken), and caches again when Redis is back.'
+      : 'Concurrent misses of a key run the loader once.',
+    '',
+    'In code: `memoize(cache, fn, { namespace, ttlMs, graceMs })` and `invalidate(fn, ...args)`',
+    "in `src/perf/cache/memoize.ts`; the sample routes' use of them is in `src/items/service.ts`.",
+  ];
+  return `\n${lines.join('\n')}`;
+}
+
+/** CACHE-1..14, HTTP-1..5: the cache, its backends, and the sample routes that use it */
+export const cache: Feature = {
+  id: 'cache',
+  applies: (answers) => answers.cache !== 'none',
+  layers: (answers) => [
+    'features/cache/common',
+    ...(shared(answers.cache) ? ['features/cache/redis-common'] : []),
+    `features/cache/${answers.cache}`,
+    `features/cache/${answers.framework}`,
+  ],
+  dependencies: (answers) => packages[answers.cache],
+  env: (answers) => [
+    ...commonEnv,
+    ...(shared(answers.cache) ? sharedEnv : []),
+    ...(answers.cache === 'tiered' ? tieredEnv : []),
+  ],
+  slots: (answers, name) => ({
+    'config.helpers': [
+      "const keyPrefix = z.string().regex(/^[\\w.-]+$/, { error: 'takes letters, digits, _ . and -' });",
+      "const idList = z.string().regex(/^\\d+(,\\d+)*$/, { error: 'takes ids like 1,2,3' });",
+    ],
+    'config.sections': [configSection(answers, name)],
+    'context.imports': [
+      "import { createItemService, type ItemService } from './items/service.js';",
+      "import { ItemSource } from './items/source.js';",
+      "import { createCache } from './perf/cache/backend.js';",
+      "import type { Cache } from './perf/cache/cache.js';",
+    ],
+    'context.fields': ['cache: Cache;', 'items: ItemService;'],
+    'context.create': [
+      [
+        'const { cache, rows } = await createCache(config.cache, logger);',
+        'closers.push(() => cache.close());',
+        '// CACHE-14: without its cache the app is slower, not broken, so an unreachable Redis',
+        '// reports "degraded" and keeps /ready at 200: failing it would take every instance',
+        '// out of the load balancer at once',
+        "readiness.add('cache', async () => cache.store.state());",
+        'const source = new ItemSource(rows, config.cache.itemLoadMs);',
+        'const items = createItemService(cache, source, config.cache.ttl);',
+        'starters.push(() => items.warmUp(config.cache.warmUp));',
+      ].join('\n'),
+    ],
+    'context.values': ['cache,', 'items,'],
+    'readme.routes': [
+      '| `GET /api/items/:id` | item 1..1000 (about 2 KB of JSON), memoized by id; 404 outside that range |',
+      '| `PUT /api/items/:id` | replaces fields of the item; its cached entry is invalidated before the answer |',
+      '| `GET /api/catalog?page=N&lang=xx` | a page of about 20 KB, cached whole by page, language (or `Accept-Language`) and auth state |',
+      '| `GET /api/tiny` | JSON under 200 bytes |',
+    ],
+    'readme.sections': [readmeSection(answers.cache)],
+    'bench.imports': ["import { cacheRows } from './cache.js';"],
+    'bench.suites': ['rows.push(...(await cacheRows()));'],
+    'test.env': shared(answers.cache)
+      ? [
+          "REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',",
+          'CACHE_PREFIX: `test-${crypto.randomUUID()}`,',
+        ]
+      : [],
+  }),
+  wiring: {
+    fastify: {
+      'app.imports': ["import { itemRoutes } from './routes/items.js';"],
+      'app.routes': ['await app.register(itemRoutes, { items: context.items });'],
+    },
+    express: {
+      'app.imports': ["import { itemRoutes } from './routes/items.js';"],
+      'app.routes': ['app.use(itemRoutes(context.items));'],
+    },
+    hono: {
+      'app.imports': ["import { itemRoutes } from './routes/items.js';"],
+      'app.routes': ["app.route('/', itemRoutes(context.items));"],
+    },
+  },
+};

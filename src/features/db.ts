@@ -1,0 +1,152 @@
+import type { Answers } from '../options.js';
+import type { EnvVar, Feature } from './types.js';
+
+const env: EnvVar[] = [
+  {
+    name: 'DATABASE_URL',
+    schema: 'postgresUrl',
+    doc: 'PostgreSQL to use, like postgres://user:pass@host:5432/db; unset runs an embedded PGlite in PGLITE_DIR (POOL-4)',
+  },
+  {
+    name: 'PGLITE_DIR',
+    schema: 'z.string().min(1)',
+    default: './data/pglite',
+    doc: 'Folder of the embedded Postgres used when DATABASE_URL is unset (POOL-4)',
+  },
+  {
+    name: 'DB_POOL_MAX',
+    schema: 'int(1, 1000)',
+    default: '10',
+    doc: 'Most connections the pool opens; requests beyond that wait for a free one (POOL-1)',
+  },
+  {
+    name: 'DB_CONNECT_TIMEOUT_MS',
+    schema: 'int(100, 60_000)',
+    default: '2000',
+    defaultCode: '2000',
+    doc: 'Longest wait for a connection, new or from the pool, before the request fails (POOL-1)',
+  },
+  {
+    name: 'DB_IDLE_TIMEOUT_MS',
+    schema: 'int(1000, 3_600_000)',
+    default: '10000',
+    defaultCode: '10_000',
+    doc: 'An idle connection is closed after this long (POOL-1)',
+  },
+  {
+    name: 'DB_MAX_LIFETIME_SECONDS',
+    schema: 'int(0, 86_400)',
+    default: '1800',
+    defaultCode: '1800',
+    doc: 'A connection is replaced after this long, so load spreads after a failover; 0 keeps it (POOL-1)',
+  },
+  {
+    name: 'DB_STATEMENT_TIMEOUT_MS',
+    schema: 'int(0, 3_600_000)',
+    default: '5000',
+    defaultCode: '5000',
+    doc: 'PostgreSQL cancels a statement that runs longer; 0 for no limit (POOL-1)',
+  },
+  {
+    name: 'DB_SLOW_QUERY_MS',
+    schema: 'int(0, 3_600_000)',
+    default: '200',
+    doc: 'Queries slower than this are logged with their text and duration, never their values (POOL-3)',
+  },
+];
+
+function configSection(name: string): string {
+  return [
+    '// POOL-1..4',
+    'db: {',
+    '  url: e.DATABASE_URL,',
+    '  embeddedDir: e.PGLITE_DIR,',
+    `  applicationName: '${name}',`,
+    '  pool: {',
+    '    max: e.DB_POOL_MAX,',
+    '    connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,',
+    '    idleTimeoutMs: e.DB_IDLE_TIMEOUT_MS,',
+    '    maxLifetimeSeconds: e.DB_MAX_LIFETIME_SECONDS,',
+    '    statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,',
+    '  },',
+    '  slowQueryMs: e.DB_SLOW_QUERY_MS,',
+    '},',
+  ].join('\n');
+}
+
+const readmeSection = [
+  '',
+  '## Database',
+  '',
+  'One `pg.Pool` for the whole app (`src/perf/db/database.ts`): at most `DB_POOL_MAX`',
+  'connections, a wait for one bounded by `DB_CONNECT_TIMEOUT_MS`, idle ones closed, each',
+  'replaced after `DB_MAX_LIFETIME_SECONDS`, TCP keep-alive, and a server-side',
+  '`statement_timeout`. A connection that drops is removed from the pool without crashing',
+  'the process, and a read that lost its connection mid-way runs once more on a fresh one.',
+  '`/ready` checks the pool. Queries slower than `DB_SLOW_QUERY_MS` are logged with their SQL',
+  'text and duration; parameter values never reach the log.',
+  '',
+  'Without `DATABASE_URL` the same code runs on an embedded Postgres',
+  '([PGlite](https://pglite.dev)) kept in `PGLITE_DIR`, so `npm run dev` needs no database',
+  'server. Its first start creates that folder and takes ten seconds or more; the server',
+  'starts listening once it is open. A second instance started beside it keeps its data in',
+  'memory, and says so. Set `DATABASE_URL` in production.',
+  '',
+  'The app creates and seeds the sample table `items` at start when it is absent',
+  '(`src/db/items.ts`).',
+].join('\n');
+
+/** POOL-1..4: one pg.Pool, embedded PGlite without DATABASE_URL, and the sample `items` route */
+export const db: Feature = {
+  id: 'db',
+  applies: (answers: Answers) => answers.db === 'postgres',
+  layers: (answers) => ['features/db/common', `features/db/${answers.framework}`],
+  dependencies: () => ['pg', '@electric-sql/pglite', '@electric-sql/pglite-socket'],
+  devDependencies: () => ['@types/pg'],
+  env: () => env,
+  gitignore: ['data/'],
+  slots: (_answers, name) => ({
+    'config.helpers': [
+      "const postgresUrl = z.url({ protocol: /^postgres(ql)?$/, error: 'takes a postgres:// URL' });",
+    ],
+    'config.sections': [configSection(name)],
+    'context.imports': [
+      "import { createDbItems, createItemsTable, type DbItems } from './db/items.js';",
+      "import { openDatabase, type Database } from './perf/db/database.js';",
+    ],
+    'context.fields': ['db: Database;', 'dbItems: DbItems;'],
+    'context.create': [
+      [
+        '// POOL-1..4: opened before the server listens, so nothing is served before the',
+        '// database is there; an embedded one may take seconds on its first start',
+        'const db = await openDatabase(config.db, logger);',
+        'closers.push(() => db.close());',
+        "readiness.add('db', () => db.check());",
+        'await createItemsTable(db);',
+        'const dbItems = createDbItems(db);',
+      ].join('\n'),
+    ],
+    'context.values': ['db,', 'dbItems,'],
+    'test.env': [
+      "DATABASE_URL: process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test',",
+    ],
+    'readme.routes': [
+      '| `GET /api/db/items/:id` | a row of table `items` (1..1000) through the pool; 404 when absent, 503 while the database is unreachable |',
+    ],
+    'readme.sections': [readmeSection],
+  }),
+  wiring: {
+    fastify: {
+      'app.imports': ["import { dbItemRoutes } from './routes/db-items.js';"],
+      'app.routes': ['await app.register(dbItemRoutes, { dbItems: context.dbItems });'],
+    },
+    express: {
+      'app.imports': ["import { dbItemRoutes } from './routes/db-items.js';"],
+      'app.routes': ['app.use(dbItemRoutes(context.dbItems));'],
+    },
+    hono: {
+      'app.imports': ["import { dbItemRoutes } from './routes/db-items.js';"],
+      'app.routes': ["app.route('/', dbItemRoutes(context.dbItems));"],
+    },
+  },
+};

@@ -1,0 +1,169 @@
+import type { EnvVar, Feature } from './types.js';
+
+const env: EnvVar[] = [
+  {
+    name: 'UPSTREAM_URL',
+    schema: 'z.url()',
+    default: 'http://127.0.0.1:3000/health',
+    doc: 'What /api/upstream calls; by default this server itself, so the route works out of the box',
+  },
+  {
+    name: 'HTTP_CLIENT_CONNECTIONS',
+    schema: 'int(1, 10_000)',
+    default: '50',
+    doc: 'Most connections to one upstream origin; calls beyond that wait for a free one (POOL-5)',
+  },
+  {
+    name: 'HTTP_CLIENT_KEEP_ALIVE_MS',
+    schema: 'int(100, 600_000)',
+    default: '4000',
+    defaultCode: '4000',
+    doc: "How long an idle connection is kept for the next call; below the upstream's own keep-alive (POOL-5)",
+  },
+  {
+    name: 'HTTP_CLIENT_CONNECT_TIMEOUT_MS',
+    schema: 'int(100, 60_000)',
+    default: '2000',
+    defaultCode: '2000',
+    doc: 'Longest wait for a connection to an upstream (POOL-6)',
+  },
+  {
+    name: 'HTTP_CLIENT_HEADERS_TIMEOUT_MS',
+    schema: 'int(100, 600_000)',
+    default: '5000',
+    defaultCode: '5000',
+    doc: "Longest wait for an upstream's response headers (POOL-6)",
+  },
+  {
+    name: 'HTTP_CLIENT_BODY_TIMEOUT_MS',
+    schema: 'int(100, 600_000)',
+    default: '10000',
+    defaultCode: '10_000',
+    doc: "Longest silence while an upstream's response body arrives (POOL-6)",
+  },
+  {
+    name: 'HTTP_CLIENT_MAX_RESPONSE_BYTES',
+    schema: 'int(1024, 1_073_741_824)',
+    default: '10485760',
+    defaultCode: '10 * 1024 * 1024',
+    doc: 'Largest upstream response body read; a bigger one fails the call (POOL-5)',
+  },
+  {
+    name: 'HTTP_CLIENT_RETRIES',
+    schema: 'int(0, 10)',
+    default: '2',
+    doc: 'Attempts after the first, for idempotent methods on 429, 500, 502, 503, 504 and connection errors (POOL-6)',
+  },
+  {
+    name: 'HTTP_CLIENT_RETRY_BASE_MS',
+    schema: 'int(1, 60_000)',
+    default: '100',
+    doc: 'First backoff before a retry; it doubles with each attempt, with jitter (POOL-6)',
+  },
+  {
+    name: 'HTTP_CLIENT_RETRY_MAX_MS',
+    schema: 'int(1, 600_000)',
+    default: '2000',
+    defaultCode: '2000',
+    doc: 'Longest wait before a retry; a Retry-After above it is not waited for (POOL-6)',
+  },
+  {
+    name: 'HTTP_CLIENT_CIRCUIT_FAILURES',
+    schema: 'int(1, 1000)',
+    default: '5',
+    doc: 'Failed calls in a row, each after its retries, that open the circuit to an upstream (POOL-7)',
+  },
+  {
+    name: 'HTTP_CLIENT_CIRCUIT_COOL_DOWN_MS',
+    schema: 'int(100, 3_600_000)',
+    default: '10000',
+    defaultCode: '10_000',
+    doc: 'How long an open circuit answers at once before one call probes the upstream (POOL-7)',
+  },
+];
+
+const configSection = [
+  '// POOL-5..7',
+  'httpClient: {',
+  '  upstreamUrl: e.UPSTREAM_URL,',
+  '  connections: e.HTTP_CLIENT_CONNECTIONS,',
+  '  keepAliveMs: e.HTTP_CLIENT_KEEP_ALIVE_MS,',
+  '  connectTimeoutMs: e.HTTP_CLIENT_CONNECT_TIMEOUT_MS,',
+  '  headersTimeoutMs: e.HTTP_CLIENT_HEADERS_TIMEOUT_MS,',
+  '  bodyTimeoutMs: e.HTTP_CLIENT_BODY_TIMEOUT_MS,',
+  '  maxResponseBytes: e.HTTP_CLIENT_MAX_RESPONSE_BYTES,',
+  '  retry: {',
+  '    retries: e.HTTP_CLIENT_RETRIES,',
+  '    baseDelayMs: e.HTTP_CLIENT_RETRY_BASE_MS,',
+  '    maxDelayMs: e.HTTP_CLIENT_RETRY_MAX_MS,',
+  '  },',
+  '  circuit: {',
+  '    failures: e.HTTP_CLIENT_CIRCUIT_FAILURES,',
+  '    coolDownMs: e.HTTP_CLIENT_CIRCUIT_COOL_DOWN_MS,',
+  '  },',
+  '},',
+].join('\n');
+
+const readmeSection = [
+  '',
+  '## Outbound HTTP',
+  '',
+  'Every outbound call goes through one undici `Agent` (`src/perf/http-client/client.ts`):',
+  'at most `HTTP_CLIENT_CONNECTIONS` keep-alive connections per origin, and connect, headers',
+  'and body timeouts. Idempotent calls (not POST) are retried `HTTP_CLIENT_RETRIES` times on',
+  '429, 500, 502, 503, 504 and connection errors, with exponential backoff and jitter, waiting',
+  'as long as a `Retry-After` says when it is not above `HTTP_CLIENT_RETRY_MAX_MS`',
+  '(`retry.ts`). Each upstream origin has a circuit breaker (`breaker.ts`): after',
+  '`HTTP_CLIENT_CIRCUIT_FAILURES` failed calls in a row it answers at once for',
+  '`HTTP_CLIENT_CIRCUIT_COOL_DOWN_MS`, then lets one call probe the upstream. `/ready` reports',
+  'an open circuit as `degraded` and stays 200: the app still serves everything else.',
+].join('\n');
+
+/** POOL-5..7: one undici pool, retries with backoff, a circuit breaker, and /api/upstream */
+export const httpClient: Feature = {
+  id: 'http-client',
+  applies: (answers) => answers.httpClient,
+  layers: (answers) => ['features/http-client/common', `features/http-client/${answers.framework}`],
+  dependencies: () => ['undici', 'cockatiel'],
+  env: () => env,
+  slots: () => ({
+    'config.sections': [configSection],
+    'context.imports': [
+      "import { createHttpClient, type HttpClient } from './perf/http-client/client.js';",
+      "import { createUpstream, type Upstream } from './upstream/service.js';",
+    ],
+    'context.fields': ['httpClient: HttpClient;', 'upstream: Upstream;'],
+    'context.create': [
+      [
+        '// POOL-5..7',
+        'const httpClient = createHttpClient(config.httpClient, logger);',
+        'closers.push(() => httpClient.close());',
+        '// an open circuit is reported, but the app still serves everything else: stay ready',
+        "readiness.add('upstream', async () =>",
+        "  httpClient.breakers.open().length > 0 ? 'degraded' : 'up',",
+        ');',
+        'const upstream = createUpstream(httpClient, config.httpClient.upstreamUrl);',
+      ].join('\n'),
+    ],
+    'context.values': ['httpClient,', 'upstream,'],
+    'readme.routes': [
+      '| `GET /api/upstream` | `UPSTREAM_URL` through the shared pool: 200 with its JSON, 502 once retries are spent, 503 with `Retry-After` while its circuit is open |',
+      '| `POST /api/upstream` | sends the JSON body to `UPSTREAM_URL` once: never retried |',
+    ],
+    'readme.sections': [readmeSection],
+  }),
+  wiring: {
+    fastify: {
+      'app.imports': ["import { upstreamRoutes } from './routes/upstream.js';"],
+      'app.routes': ['await app.register(upstreamRoutes, { upstream: context.upstream });'],
+    },
+    express: {
+      'app.imports': ["import { upstreamRoutes } from './routes/upstream.js';"],
+      'app.routes': ['app.use(upstreamRoutes(context.upstream));'],
+    },
+    hono: {
+      'app.imports': ["import { upstreamRoutes } from './routes/upstream.js';"],
+      'app.routes': ["app.route('/', upstreamRoutes(context.upstream));"],
+    },
+  },
+};

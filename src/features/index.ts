@@ -1,0 +1,32 @@
+import type { Answers } from '../options.js';
+import { base } from './base.js';
+import { cache } from './cache.js';
+import { compression } from './compression.js';
+import { db } from './db.js';
+import { framework } from './framework.js';
+import { httpClient } from './http-client.js';
+import { profiling } from './profiling.js';
+import { proxy } from './proxy.js';
+import { streaming } from './streaming.js';
+import { tracing, untracedSpans } from './tracing.js';
+import type { Feature } from './types.js';
+
+/** every feature, in the order their layers render and their slot entries are joined */
+// tracing comes first: its closer, pushed first, runs last, after every pool has closed
+export const features: readonly Feature[] = [
+  base,
+  framework,
+  tracing,
+  untracedSpans,
+  cache,
+  db,
+  httpClient,
+  profiling,
+  compression,
+  streaming,
+  proxy,
+];
+
+export function activeFeatures(answers: Answers): Feature[] {
+  return features.filter((feature) => feature.applies(answers));
+}

@@ -1,0 +1,73 @@
+import type { Answers } from '../options.js';
+import type { Feature } from './types.js';
+
+/** the sample routes `npm run profile` loads by default, by the options that add them */
+function samplePaths(answers: Answers): string[] {
+  const paths: string[] = [];
+  if (answers.cache !== 'none') {
+    paths.push("'/api/items/1': 'a cache hit',");
+    paths.push("'/api/catalog?page=1': 'a 20 KB cached page',");
+  }
+  if (answers.db === 'postgres') paths.push("'/api/db/items/1': 'a query through the pool',");
+  // not /api/upstream: its time is the upstream's, and UPSTREAM_URL may not answer here
+  return paths;
+}
+
+const readmeSection = [
+  '',
+  '## Profiling',
+  '',
+  '`npm run profile` builds the app, runs it as `npm start` does under the V8 CPU profiler,',
+  'loads the sample routes (or the ones given: `npm run profile -- /api/your/route`) with',
+  'autocannon, and prints where the `.cpuprofile` was written, in `profiles/`. Open it in',
+  'Chrome DevTools (Performance, "Load profile") or at https://www.speedscope.app. With',
+  '`SERVER_TIMING=true` every response carries a `Server-Timing` header with the time spent',
+  'in the database, in upstream calls, and in the app as a whole.',
+].join('\n');
+
+/** OBS-5: `npm run profile`, and an optional Server-Timing header */
+export const profiling: Feature = {
+  id: 'profiling',
+  applies: () => true,
+  layers: () => ['features/profiling'],
+  scripts: { profile: 'npm run build && tsx bench/profile.ts' },
+  gitignore: ['profiles/'],
+  env: () => [
+    {
+      name: 'SERVER_TIMING',
+      schema: 'z.stringbool()',
+      default: 'false',
+      defaultCode: 'false',
+      doc: 'true adds a Server-Timing header (time in the database, upstream calls, the app) to every response (OBS-5)',
+    },
+  ],
+  slots: (answers) => ({
+    'config.sections': ['// OBS-5\nserverTiming: e.SERVER_TIMING,'],
+    'profile.paths': samplePaths(answers),
+    'readme.sections': [readmeSection],
+  }),
+  wiring: {
+    fastify: {
+      'app.imports': ["import { withServerTiming } from './perf/server-timing.js';"],
+      'app.plugins': [
+        [
+          'if (config.serverTiming) {',
+          "  app.addHook('onRequest', (_request, reply, done) => withServerTiming(reply.raw, done));",
+          '}',
+        ].join('\n'),
+      ],
+    },
+    express: {
+      'app.imports': ["import { withServerTiming } from './perf/server-timing.js';"],
+      'app.plugins': [
+        'if (config.serverTiming) app.use((_req, res, next) => withServerTiming(res, next));',
+      ],
+    },
+    hono: {
+      'app.imports': ["import { withServerTiming } from './perf/server-timing.js';"],
+      'app.plugins': [
+        'if (config.serverTiming) app.use((c, next) => withServerTiming(c.env.outgoing, next));',
+      ],
+    },
+  },
+};

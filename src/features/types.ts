@@ -1,0 +1,65 @@
+import type { Answers, Framework } from '../options.js';
+import type { PackageName } from '../versions.js';
+
+/** a slot in a framework-neutral file (filled the same way whatever the framework) */
+export type SharedSlot =
+  | 'config.helpers' // schema helpers in src/config.ts that a feature's env vars use
+  | 'config.env' // zod schema entries in src/config.ts (generated from `env`)
+  | 'config.sections' // typed config sections built from the parsed env
+  | 'context.imports' // src/context.ts: shared resources (pools, caches) and their lifecycle
+  | 'context.create'
+  | 'context.fields'
+  | 'context.values'
+  | 'test.env' // settings the project's own tests run with
+  | 'readme.routes' // rows of the README's route table
+  | 'readme.sections' // sections of the README about a feature
+  | 'bench.imports' // bench/run.ts: each feature's rows of `npm run bench`
+  | 'bench.suites'
+  | 'profile.paths' // bench/profile.ts: the routes `npm run profile` loads when given none
+  | 'tracing.imports' // src/perf/tracing/instrumentations.ts: one per library the app uses
+  | 'tracing.instrumentations'
+  | 'tracing.routes' // test/tracing.test.ts: the sample routes and the spans each must make
+  | 'nginx.modules' // nginx.conf: modules loaded at the top
+  | 'nginx.http' // nginx.conf: settings of the http block
+  | 'nginx.locations'; // nginx.conf: locations of the server block
+
+/** a slot in a framework's entry file, src/app.ts */
+export type FrameworkSlot = 'app.imports' | 'app.plugins' | 'app.routes';
+
+export type SlotName = SharedSlot | FrameworkSlot;
+export type SlotEntries<S extends string> = Partial<Record<S, string[]>>;
+
+/** a setting read from the environment: becomes a schema line, an .env.example line and a README row */
+export interface EnvVar {
+  name: string;
+  /** zod schema expression, without the default: `int(1, 65535)` */
+  schema: string;
+  /** the default, as the env would spell it; absent means optional */
+  default?: string;
+  /** how the default is written in TypeScript when it is not the plain string */
+  defaultCode?: string;
+  doc: string;
+}
+
+export interface Feature {
+  /** stable id, recorded as the owner of each file it writes */
+  id: string;
+  applies(answers: Answers): boolean;
+  /** template folders under templates/, rendered in order; later layers may not overwrite */
+  layers(answers: Answers): string[];
+  dependencies?: (answers: Answers) => PackageName[];
+  devDependencies?: (answers: Answers) => PackageName[];
+  scripts?: Record<string, string>;
+  env?: (answers: Answers) => EnvVar[];
+  gitignore?: string[];
+  /**
+   * Modules of src/, without extension, that Node.js loads with `--import` before the app, for
+   * code that must run before the app imports anything (tracing patches modules as they load).
+   * Every script that runs the app's entry, and the Dockerfile's command, loads them.
+   */
+  preload?: (answers: Answers) => string[];
+  /** `name` is the project's package name */
+  slots?: (answers: Answers, name: string) => SlotEntries<SharedSlot>;
+  /** per-framework wiring: a framework left out is a compile error */
+  wiring?: Record<Framework, SlotEntries<FrameworkSlot>>;
+}

@@ -1,0 +1,38 @@
+import type nodePlop from 'node-plop';
+import { activeFeatures } from './features/index.js';
+import type { Answers } from './options.js';
+import type { Project } from './render.js';
+import { Tree } from './tree.js';
+
+/** renders a project into a new in-memory tree; nothing touches the disk */
+export async function generate(name: string, answers: Answers): Promise<Tree> {
+  const project: Project = { name, answers, features: activeFeatures(answers) };
+  const tree = new Tree();
+  const plop = await loadPlop();
+  const { failures } = await plop.getGenerator('app').runActions({ project, tree });
+  const [failure] = failures as unknown[];
+  if (failure) {
+    // an action's own error, or plop's summary of it ({ type, path, error })
+    if (failure instanceof Error) throw failure;
+    const { type, error } = failure as { type?: string; error?: string };
+    throw new Error(`generating ${type ?? 'the project'} failed: ${error ?? 'no reason given'}`);
+  }
+  return tree;
+}
+
+type Plop = Awaited<ReturnType<typeof nodePlop>>;
+let plop: Promise<Plop> | undefined;
+
+// node-plop pulls in inquirer (~0.3 s): load it once, and only when something is generated
+function loadPlop(): Promise<Plop> {
+  plop ??= (async () => {
+    const [{ default: nodePlop }, { default: appGenerator }] = await Promise.all([
+      import('node-plop'),
+      import('../generators/app.js'),
+    ]);
+    const instance = await nodePlop();
+    appGenerator(instance);
+    return instance;
+  })();
+  return plop;
+}

@@ -1,0 +1,48 @@
+import { packageManagers } from './args.js';
+import { optionKeys, specOf } from './options.js';
+import { generator } from './paths.js';
+
+export function helpText(): string {
+  const projectOptions = optionKeys.map((key) => {
+    const spec = specOf(key);
+    if (spec.kind === 'toggle') {
+      return row(
+        `--${spec.flag}, --no-${spec.flag}`,
+        `${spec.message} (default: ${spec.default ? 'on' : 'off'})`,
+      );
+    }
+    const choices = spec.choices.map((c) => row(`    ${c.value}`, c.hint));
+    const head = row(`--${spec.flag} <${spec.flag}>`, `${spec.message} (default: ${spec.default})`);
+    return [head, ...choices].join('\n');
+  });
+  return `${generator.name} ${generator.version}: a TypeScript HTTP server that is fast from its first commit
+
+Usage:
+  npm create perf-app@latest [dir] -- [flags]
+  npx create-perf-app [dir] [flags]
+
+Project options (asked on a terminal when not given):
+${projectOptions.join('\n')}
+
+Run options:
+${[
+  row('-y, --yes', 'take the default for every option not given'),
+  row(`--pm ${packageManagers.join('|')}`, 'package manager (default: the one that ran this)'),
+  row('--no-install', 'do not install dependencies'),
+  row('--no-git', 'do not create a git repository'),
+  row('--dry-run', 'list the files that would be written; write nothing'),
+  row('--json', 'print the plan as JSON; write nothing'),
+  row('--force', 'write into a directory that has files (never replaces one)'),
+  row('-h, --help', 'show this help'),
+  row('-v, --version', 'show the version'),
+].join('\n')}
+
+Examples:
+  npx create-perf-app my-api --yes
+  npx create-perf-app my-api --framework hono --no-git
+`;
+}
+
+function row(flags: string, text: string): string {
+  return `  ${flags.padEnd(32)}${text}`;
+}

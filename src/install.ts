@@ -1,0 +1,75 @@
+// package-manager detection, install and git, through execa
+
+import { execa } from 'execa';
+import pc from 'picocolors';
+import type { PackageManager } from './args.js';
+
+/** `npm create`, `pnpm create`, `yarn create` and `bun create` each say who they are here */
+export function detectPackageManager(
+  userAgent = process.env['npm_config_user_agent'] ?? '',
+): PackageManager {
+  const name = userAgent.split('/')[0];
+  return name === 'pnpm' || name === 'yarn' || name === 'bun' ? name : 'npm';
+}
+
+export const runScript = (pm: PackageManager, script: string): string =>
+  pm === 'npm' ? `npm run ${script}` : `${pm} ${script}`;
+
+/**
+ * Runs `<pm> install` with one line that shows it is alive. Resolves to the output's tail on
+ * failure, so the caller can say what went wrong without hiding the project.
+ */
+export async function installDependencies(
+  pm: PackageManager,
+  cwd: string,
+): Promise<{ ok: true } | { ok: false; reason: string }> {
+  const started = Date.now();
+  const tty = process.stdout.isTTY;
+  const line = () =>
+    `  ${pc.dim(`installing dependencies with ${pm}… ${Math.round((Date.now() - started) / 1000)}s`)}`;
+  if (tty) process.stdout.write(line());
+  else console.log(line());
+  const ticker = tty ? setInterval(() => process.stdout.write(`\r${line()}`), 1000) : undefined;
+  try {
+    const result = await execa(pm, ['install'], { cwd, all: true, reject: false, stdin: 'ignore' });
+    if (result.failed) {
+      const tail = (result.all ?? result.shortMessage ?? '')
+        .trim()
+        .split('\n')
+        .slice(-15)
+        .join('\n');
+      return { ok: false, reason: tail || result.shortMessage || `${pm} install failed` };
+    }
+    return { ok: true };
+  } finally {
+    clearInterval(ticker);
+    if (tty) process.stdout.write(`\r${line()}\n`);
+  }
+}
+
+/** true when `dir` is already inside a git work tree (then the project is not made a repo of its own) */
+export async function insideGitRepo(dir: string): Promise<boolean> {
+  const result = await execa('git', ['rev-parse', '--is-inside-work-tree'], {
+    cwd: dir,
+    reject: false,
+  });
+  return !result.failed && result.stdout.trim() === 'true';
+}
+
+/** git init and a first commit; a missing git or identity is a warning, never a failure */
+export async function initGit(cwd: string): Promise<{ ok: true } | { ok: false; reason: string }> {
+  const steps: string[][] = [
+    ['init', '--quiet'],
+    ['add', '--all'],
+    ['commit', '--quiet', '--no-verify', '--message', 'Initial commit from create-perf-app'],
+  ];
+  for (const args of steps) {
+    const result = await execa('git', args, { cwd, reject: false, stdin: 'ignore' });
+    if (result.failed)
+      return {
+        ok: false,
+        reason: `git ${args[0] ?? ''}: ${(result.stderr || result.shortMessage || '').trim()}`,
+      };
+  }
+  return { ok: true };
+}

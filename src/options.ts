@@ -1,0 +1,160 @@
+// the option model: one typed source for prompts, flags, --help, validation and test matrices.
+
+export interface Choice<V extends string> {
+  value: V;
+  hint: string;
+}
+
+interface ChoiceOption<V extends string> {
+  kind: 'choice';
+  /** long flag: `--framework fastify` */
+  flag: string;
+  message: string;
+  choices: readonly Choice<V>[];
+  default: V;
+}
+
+interface ToggleOption {
+  kind: 'toggle';
+  /** long flag: `--streaming` / `--no-streaming` */
+  flag: string;
+  message: string;
+  default: boolean;
+}
+
+export type OptionSpec = ChoiceOption<string> | ToggleOption;
+
+function choice<const V extends string>(spec: Omit<ChoiceOption<V>, 'kind'>): ChoiceOption<V> {
+  return { kind: 'choice', ...spec };
+}
+
+function toggle(spec: Omit<ToggleOption, 'kind'>): ToggleOption {
+  return { kind: 'toggle', ...spec };
+}
+
+export const optionSpecs = {
+  framework: choice({
+    flag: 'framework',
+    message: 'Which framework?',
+    choices: [
+      { value: 'fastify', hint: 'schema-first, the fastest of the three' },
+      { value: 'express', hint: 'the most widely known' },
+      { value: 'hono', hint: 'web-standard Request/Response on @hono/node-server' },
+    ],
+    default: 'fastify',
+  }),
+  cache: choice({
+    flag: 'cache',
+    message: 'Which cache?',
+    choices: [
+      { value: 'memory', hint: 'in-process LRU with size bounds and TTL' },
+      { value: 'redis', hint: 'shared across instances, with a cross-process stampede lock' },
+      { value: 'tiered', hint: 'memory in front of Redis, invalidated on every instance' },
+      { value: 'none', hint: 'no application cache' },
+    ],
+    default: 'memory',
+  }),
+  db: choice({
+    flag: 'db',
+    message: 'Which database?',
+    choices: [
+      { value: 'none', hint: 'no database' },
+      {
+        value: 'postgres',
+        hint: 'one pg.Pool; an embedded PGlite when DATABASE_URL is unset',
+      },
+    ],
+    default: 'none',
+  }),
+  httpClient: toggle({
+    flag: 'http-client',
+    message: 'Add an outbound HTTP client (undici pool, retries, circuit breaker)?',
+    default: false,
+  }),
+  tracing: choice({
+    flag: 'tracing',
+    message: 'Which tracing?',
+    choices: [
+      { value: 'none', hint: 'no tracing code or packages' },
+      { value: 'otlp', hint: 'OpenTelemetry, exported over OTLP/HTTP' },
+    ],
+    default: 'none',
+  }),
+  compression: choice({
+    flag: 'compression',
+    message: 'Which response compression?',
+    choices: [
+      { value: 'br', hint: 'brotli where the client takes it, else gzip' },
+      { value: 'gzip', hint: 'gzip only' },
+      { value: 'none', hint: 'responses go out as they are' },
+    ],
+    default: 'br',
+  }),
+  streaming: toggle({
+    flag: 'streaming',
+    message: 'Add file downloads (ranges, conditional GET) and NDJSON / SSE streams?',
+    default: true,
+  }),
+  proxy: choice({
+    flag: 'proxy',
+    message: 'Which reverse proxy in front?',
+    choices: [
+      { value: 'none', hint: 'the app faces clients (or a load balancer) itself' },
+      { value: 'nginx', hint: 'a generated nginx.conf compresses and serves downloads' },
+    ],
+    default: 'none',
+  }),
+} as const;
+
+type Specs = typeof optionSpecs;
+export type OptionKey = keyof Specs;
+
+type ValueOf<S> = S extends ChoiceOption<infer V> ? V : S extends ToggleOption ? boolean : never;
+
+/** the answers that shape a generated project; recorded in `.perf-app.json` */
+export type Answers = { [K in OptionKey]: ValueOf<Specs[K]> };
+
+export type Framework = Answers['framework'];
+export const frameworks = optionSpecs.framework.choices.map((c) => c.value);
+
+export const optionKeys = Object.keys(optionSpecs) as OptionKey[];
+
+/** an option's spec, typed as any option's, for code that handles every kind */
+export function specOf(key: OptionKey): OptionSpec {
+  return optionSpecs[key];
+}
+
+export function defaultAnswers(): Answers {
+  const answers: Record<string, unknown> = {};
+  for (const key of optionKeys) answers[key] = optionSpecs[key].default;
+  return answers as Answers;
+}
+
+/**
+ * Invalid combinations, as data. Each rule names the answers it reads and says what is wrong;
+ * the same table drives flag validation, the prompts (an option whose every value would break a
+ * rule is not asked) and the test matrices (pairs that break a rule are never generated).
+ */
+export interface Rule {
+  /** the option keys the rule reads; used to explain a conflict in terms of flags */
+  reads: readonly OptionKey[];
+  /** returns a message when the answers break the rule */
+  check(answers: Answers): string | undefined;
+}
+
+export const rules: readonly Rule[] = [];
+
+export function checkRules(answers: Answers): string[] {
+  return rules.flatMap((rule) => rule.check(answers) ?? []);
+}
+
+export function describeValue(key: OptionKey, value: unknown): string {
+  const spec = specOf(key);
+  if (spec.kind === 'toggle') return value ? `--${spec.flag}` : `--no-${spec.flag}`;
+  return `--${spec.flag} ${String(value)}`;
+}
+
+/** the argv that reproduces these answers, in option-model order */
+export function answersToFlags(answers: Answers): string[] {
+  return optionKeys.flatMap((key) => describeValue(key, answers[key]).split(' '));
+}

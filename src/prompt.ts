@@ -1,0 +1,85 @@
+// questions, asked with `prompts` only when stdin and stdout are a terminal
+
+import prompts from 'prompts';
+import { InterruptedError, UsageError } from './errors.js';
+import {
+  describeValue,
+  optionKeys,
+  optionSpecs,
+  specOf,
+  type Answers,
+  type OptionKey,
+} from './options.js';
+
+export const isInteractive = (): boolean => Boolean(process.stdin.isTTY && process.stdout.isTTY);
+
+const onCancel = () => {
+  throw new InterruptedError();
+};
+
+export async function askProjectDir(initial: string): Promise<string> {
+  const { dir } = await prompts(
+    {
+      type: 'text',
+      name: 'dir',
+      message: 'Project directory',
+      initial,
+      validate: (value: string) => value.trim() !== '' || 'A directory is needed',
+    },
+    { onCancel },
+  );
+  return String(dir).trim();
+}
+
+/** fills in each answer the flags left out: asked on a terminal, a default with --yes, else an error */
+export async function completeAnswers(given: Partial<Answers>, yes: boolean): Promise<Answers> {
+  const missing = optionKeys.filter((key) => given[key] === undefined);
+  const answers: Record<string, unknown> = { ...given };
+  if (yes) {
+    for (const key of missing) answers[key] = optionSpecs[key].default;
+    return answers as Answers;
+  }
+  if (missing.length > 0 && !isInteractive()) {
+    throw new UsageError(
+      `No terminal to ask on, and ${missing.length === 1 ? 'this option was' : 'these options were'} not given: ${missing.map(flagHint).join(', ')}`,
+      'Pass them as flags, or --yes to take the defaults.',
+    );
+  }
+  for (const key of missing) answers[key] = await ask(key);
+  return answers as Answers;
+}
+
+function flagHint(key: OptionKey): string {
+  const spec = specOf(key);
+  return spec.kind === 'choice'
+    ? `--${spec.flag} ${spec.choices.map((c) => c.value).join('|')}`
+    : `--${spec.flag} / --no-${spec.flag}`;
+}
+
+async function ask(key: OptionKey): Promise<unknown> {
+  const spec = specOf(key);
+  const question =
+    spec.kind === 'choice'
+      ? {
+          type: 'select' as const,
+          name: key,
+          message: spec.message,
+          choices: spec.choices.map((c) => ({
+            title: c.value,
+            value: c.value,
+            description: c.hint,
+          })),
+          initial: spec.choices.findIndex((c) => c.value === spec.default),
+        }
+      : {
+          type: 'toggle' as const,
+          name: key,
+          message: spec.message,
+          initial: spec.default,
+          active: 'yes',
+          inactive: 'no',
+        };
+  const result: Record<string, unknown> = await prompts(question, { onCancel });
+  if (result[key] === undefined) throw new UsageError(`No answer for ${describeValue(key, '')}`);
+  return result[key];
+}

@@ -1,0 +1,255 @@
+// rendering: handlebars set up once, layers rendered into the tree, slots filled, and the
+// shared files (package.json, .gitignore, .env.example) merged from what each feature declares.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import Handlebars from 'handlebars';
+import type { Feature, EnvVar, SlotName } from './features/types.js';
+import type { Answers } from './options.js';
+import { templatesDir } from './paths.js';
+import type { Tree } from './tree.js';
+import { versions, type PackageName } from './versions.js';
+
+/** everything a project's files are rendered from */
+export interface Project {
+  /** the package name, also used as the service name */
+  name: string;
+  answers: Answers;
+  features: readonly Feature[];
+}
+
+const hbs = Handlebars.create();
+// a slot renders as a marker that cannot occur in source code; fillSlots replaces it by line
+const markerEdge = String.fromCharCode(0);
+const slotMarker = (name: string) => `${markerEdge}slot:${name}${markerEdge}`;
+const markerLine = new RegExp(`^(\\s*)${markerEdge}slot:([\\w.-]+)${markerEdge}\\s*$`);
+hbs.registerHelper('slot', (name: string) => new hbs.SafeString(slotMarker(name)));
+
+const compiled = new Map<string, HandlebarsTemplateDelegate>();
+function compile(file: string): HandlebarsTemplateDelegate {
+  let template = compiled.get(file);
+  if (!template) {
+    // noEscape: the output is code, not HTML; strict: a missing variable is an error, not ''
+    template = hbs.compile(readFileSync(file, 'utf8'), { noEscape: true, strict: true });
+    compiled.set(file, template);
+  }
+  return template;
+}
+
+/** walks a template folder; files ending in .hbs are rendered, all others copied as they are */
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+}
+
+export function renderLayer(tree: Tree, layer: string, owner: string, project: Project): void {
+  const root = join(templatesDir, layer);
+  const slots = collectSlots(project);
+  const data = templateData(project);
+  for (const file of listFiles(root)) {
+    const path = relative(root, file).split(sep).join('/');
+    if (path.endsWith('.hbs')) {
+      const target = path.slice(0, -'.hbs'.length);
+      const text = fillSlots(compile(file)(data), slots, path);
+      const tidy = target.endsWith('.md')
+        ? alignTables(text)
+        : target.endsWith('.ts')
+          ? sortImports(text)
+          : text;
+      tree.add(target, tidy, owner);
+    } else {
+      tree.add(path, readFileSync(file, 'utf8'), owner);
+    }
+  }
+}
+
+function templateData(project: Project) {
+  return {
+    name: project.name,
+    answers: project.answers,
+    env: project.features.flatMap((feature) => feature.env?.(project.answers) ?? []),
+    preload: preloadsOf(project),
+  };
+}
+
+/** the modules the features ask Node.js to load before the app (see `Feature.preload`) */
+function preloadsOf(project: Project): string[] {
+  return project.features.flatMap((feature) => feature.preload?.(project.answers) ?? []);
+}
+
+/**
+ * A script that runs the app's entry, built (`dist/main.js`) or from source with tsx
+ * (`src/main.ts`), loads the preload modules first: `node dist/main.js` becomes
+ * `node --import ./dist/perf/tracing/register.js dist/main.js`.
+ */
+export function withPreloads(command: string, preloads: readonly string[]): string {
+  if (preloads.length === 0) return command;
+  const imports = (dir: string, ext: string) =>
+    preloads.map((module) => `--import ./${dir}/${module}.${ext}`).join(' ');
+  return command
+    .replace(/(?<=^|\s)dist\/main\.js(?=\s|$)/g, `${imports('dist', 'js')} dist/main.js`)
+    .replace(/(?<=^|\s)src\/main\.ts(?=\s|$)/g, `${imports('src', 'ts')} src/main.ts`);
+}
+
+/** each slot's entries, in feature order; `config.env` is made from the features' env vars */
+export function collectSlots(project: Project): Map<SlotName, string[]> {
+  const slots = new Map<SlotName, string[]>();
+  const push = (name: SlotName, entries: readonly string[] = []) =>
+    slots.set(name, [...(slots.get(name) ?? []), ...entries]);
+  for (const feature of project.features) {
+    push('config.env', (feature.env?.(project.answers) ?? []).map(envSchemaLine));
+    for (const [name, entries] of Object.entries(
+      feature.slots?.(project.answers, project.name) ?? {},
+    )) {
+      push(name as SlotName, entries);
+    }
+    const wiring = feature.wiring?.[project.answers.framework] ?? {};
+    for (const [name, entries] of Object.entries(wiring)) push(name as SlotName, entries);
+  }
+  return slots;
+}
+
+function envSchemaLine(v: EnvVar): string {
+  const fallback =
+    v.default === undefined
+      ? '.optional()'
+      : `.default(${v.defaultCode ?? (v.schema.startsWith('int(') ? v.default : `'${v.default}'`)})`;
+  return `// ${v.doc}\n${v.name}: ${v.schema}${fallback},`;
+}
+
+/**
+ * Replaces each slot marker, which must stand alone on its line, with the slot's entries at
+ * the marker's indentation; an empty slot leaves no line behind.
+ */
+export function fillSlots(text: string, slots: Map<string, string[]>, path: string): string {
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    const match = markerLine.exec(line);
+    if (!match) {
+      if (line.includes(`${markerEdge}slot:`)) {
+        throw new Error(`${path}: a slot must stand alone on its line: ${line.trim()}`);
+      }
+      out.push(line);
+      continue;
+    }
+    const [, indent = '', name = ''] = match;
+    for (const entry of slots.get(name) ?? []) {
+      for (const entryLine of entry.split('\n')) {
+        out.push(entryLine === '' ? '' : indent + entryLine);
+      }
+    }
+  }
+  return out.join('\n');
+}
+
+function sortedRecord(names: Iterable<PackageName>): Record<string, string> {
+  return Object.fromEntries([...new Set(names)].sort().map((name) => [name, versions[name]]));
+}
+
+/** package.json merged from every feature's dependencies and scripts */
+export function renderPackageJson(tree: Tree, project: Project): void {
+  const scripts: Record<string, string> = {};
+  for (const feature of project.features) {
+    for (const [name, command] of Object.entries(feature.scripts ?? {})) {
+      if (name in scripts) throw new Error(`${feature.id} redefines the script "${name}"`);
+      scripts[name] = withPreloads(command, preloadsOf(project));
+    }
+  }
+  const pkg = {
+    name: project.name,
+    version: '0.1.0',
+    private: true,
+    type: 'module',
+    engines: { node: '>=20.19' },
+    scripts,
+    dependencies: sortedRecord(
+      project.features.flatMap((f) => f.dependencies?.(project.answers) ?? []),
+    ),
+    devDependencies: sortedRecord(
+      project.features.flatMap((f) => f.devDependencies?.(project.answers) ?? []),
+    ),
+  };
+  tree.add('package.json', `${JSON.stringify(pkg, null, 2)}\n`, 'base');
+}
+
+/** .gitignore and .env.example, appended to by each feature in turn */
+export function renderDotfiles(tree: Tree, project: Project): void {
+  const ignored = [...new Set(project.features.flatMap((f) => f.gitignore ?? []))];
+  tree.add('.gitignore', `${ignored.join('\n')}\n`, 'base');
+
+  const sections = project.features
+    .map((f) => f.env?.(project.answers) ?? [])
+    .filter((vars) => vars.length > 0)
+    .map((vars) =>
+      vars
+        .map(
+          (v) => `# ${v.doc}\n${v.default === undefined ? '# ' : ''}${v.name}=${v.default ?? ''}`,
+        )
+        .join('\n\n'),
+    );
+  tree.add('.env.example', `${sections.join('\n\n')}\n`, 'base');
+}
+
+/**
+ * Pads markdown tables the way prettier does, so a rendered README passes the project's own
+ * `prettier --check` whatever rows the features added.
+ */
+export function alignTables(text: string): string {
+  const lines = text.split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; ) {
+    if (!lines[i]?.startsWith('|')) {
+      out.push(lines[i] ?? '');
+      i++;
+      continue;
+    }
+    const rows: string[][] = [];
+    for (; i < lines.length && lines[i]?.startsWith('|'); i++) {
+      rows.push(splitRow(lines[i] ?? ''));
+    }
+    const widths =
+      rows[0]?.map((_, column) =>
+        Math.max(3, ...rows.filter((_, r) => r !== 1).map((row) => (row[column] ?? '').length)),
+      ) ?? [];
+    rows.forEach((row, r) => {
+      const cells = widths.map((width, column) =>
+        r === 1 ? '-'.repeat(width) : (row[column] ?? '').padEnd(width),
+      );
+      out.push(`| ${cells.join(' | ')} |`);
+    });
+  }
+  return out.join('\n');
+}
+
+// cells of `| a | b \| c |`; an escaped pipe stays in its cell
+function splitRow(line: string): string[] {
+  return line
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/\|$/, '')
+    .split(/(?<!\\)\|/)
+    .map((cell) => cell.trim());
+}
+
+/**
+ * Orders the leading block of one-line imports as a person would after features added theirs:
+ * `node:` built-ins, then packages, then relative paths, each alphabetical by module.
+ */
+export function sortImports(text: string): string {
+  const lines = text.split('\n');
+  const end = lines.findIndex((line) => !line.startsWith('import '));
+  const block = lines.slice(0, end === -1 ? lines.length : end);
+  if (block.length < 2 || block.some((line) => !/ from '[^']+';$/.test(line))) return text;
+  const rank = (line: string) => {
+    const from = /from '([^']+)';$/.exec(line)?.[1] ?? '';
+    const group = from.startsWith('node:') ? 0 : from.startsWith('.') ? 2 : 1;
+    return { group, from };
+  };
+  const sorted = [...block].sort((a, b) => {
+    const [x, y] = [rank(a), rank(b)];
+    return x.group - y.group || (x.from < y.from ? -1 : x.from > y.from ? 1 : 0);
+  });
+  return [...sorted, ...lines.slice(block.length)].join('\n');
+}

@@ -1,0 +1,40 @@
+// every write goes to this in-memory tree first; --dry-run and --json read it, a flush writes it.
+
+export interface TreeFile {
+  path: string;
+  content: string;
+  /** the feature that wrote it, recorded in the manifest */
+  owner: string;
+}
+
+export class Tree {
+  readonly #files = new Map<string, TreeFile>();
+
+  /** adds a file; two features writing one path is a bug in the generator, not a merge */
+  add(path: string, content: string, owner: string): void {
+    const existing = this.#files.get(path);
+    if (existing) {
+      throw new Error(`${owner} and ${existing.owner} both write ${path}`);
+    }
+    this.#files.set(path, { path, content, owner });
+  }
+
+  get(path: string): TreeFile | undefined {
+    return this.#files.get(path);
+  }
+
+  has(path: string): boolean {
+    return this.#files.has(path);
+  }
+
+  /** files sorted by path, so every listing and the manifest are stable */
+  files(): TreeFile[] {
+    return [...this.#files.values()].sort((a, b) =>
+      a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
+    );
+  }
+
+  get size(): number {
+    return this.#files.size;
+  }
+}

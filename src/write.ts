@@ -1,0 +1,87 @@
+// writes a new project's tree to disk so that it appears whole or not at all, and never
+// replaces or deletes a file the user already had.
+
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { CliError } from './errors.js';
+import type { Tree } from './tree.js';
+
+export type TargetState = 'missing' | 'empty' | 'git-only' | 'not-empty';
+
+/** a folder holding nothing but `.git` may be used without --force, as create-vite allows */
+export async function targetState(dir: string): Promise<TargetState> {
+  if (!existsSync(dir)) return 'missing';
+  const entries = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOTDIR')
+      throw new CliError(`${dir} exists and is a file, not a directory.`);
+    throw error;
+  });
+  if (entries.length === 0) return 'empty';
+  return entries.every((entry) => entry === '.git') ? 'git-only' : 'not-empty';
+}
+
+/**
+ * The paths of the tree that cannot be written into `dir` without replacing something: a file
+ * with different content, a folder where the project has a file, or a file where it needs a folder.
+ */
+export async function clashes(tree: Tree, dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const file of tree.files()) {
+    const existing = await readFile(join(dir, file.path), 'utf8').catch(
+      (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : error),
+    );
+    if (existing instanceof Error || (existing !== undefined && existing !== file.content)) {
+      found.push(file.path);
+    }
+  }
+  return found;
+}
+
+/**
+ * Writes every file into a hidden staging folder beside the target, then moves it into place:
+ * one rename for a new or empty target, one rename per file for a folder that already has
+ * files (--force). An interruption before the move leaves the target as it was.
+ */
+export async function writeTree(tree: Tree, dir: string): Promise<void> {
+  const staging = join(
+    dirname(dir),
+    `.${basename(dir)}.perf-app-${randomBytes(4).toString('hex')}`,
+  );
+  const removeStaging = () => rm(staging, { recursive: true, force: true });
+  const onSignal = () => {
+    void removeStaging().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  try {
+    for (const file of tree.files()) {
+      const path = join(staging, file.path);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, file.content);
+    }
+    const state = await targetState(dir);
+    if (state === 'missing' || state === 'empty') {
+      if (state === 'empty') await rmdir(dir);
+      await mkdir(dirname(dir), { recursive: true });
+      await rename(staging, dir);
+      return;
+    }
+    const clashing = await clashes(tree, dir);
+    if (clashing.length > 0) {
+      throw new CliError(
+        `${dir} already has different ${clashing.length === 1 ? 'content in' : 'files at'}: ${clashing.join(', ')}`,
+        1,
+        'Nothing was written. Move those files away, or pick another directory.',
+      );
+    }
+    for (const file of tree.files()) {
+      const path = join(dir, file.path);
+      await mkdir(dirname(path), { recursive: true });
+      await rename(join(staging, file.path), path);
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    await removeStaging();
+  }
+}

@@ -1,0 +1,124 @@
+import autocannon from 'autocannon';
+import { execa, type ResultPromise } from 'execa';
+import { createServer } from 'node:net';
+
+// RUN-5: every figure comes from this run, on this machine, side by side: compare rows of one
+// table, never figures from different runs.
+
+export const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
+export const connections = Number(process.env['BENCH_CONNECTIONS'] ?? 50);
+
+export interface Row {
+  scenario: string;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  /** the row it is compared with, by scenario name */
+  versus?: string;
+}
+
+export interface Booted {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function waitForHealth(url: string, child: ResultPromise): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null)
+      throw new Error(`the server exited at start (code ${child.exitCode})`);
+    if (
+      await fetch(`${url}/health`).then(
+        (res) => res.ok,
+        () => false,
+      )
+    )
+      return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not answer /health within 60 s`);
+}
+
+async function boot(command: string, args: string[], env: Record<string, string>): Promise<Booted> {
+  const port = await freePort();
+  const child = execa(command, args, {
+    env: { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+    reject: false,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHealth(url, child);
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await child;
+    },
+  };
+}
+
+/**
+ * The built app (`npm run build` first), with these settings on top of the defaults, and these
+ * flags for node (`--import` a preload, `--cpu-prof`)
+ */
+export const bootApp = (
+  env: Record<string, string> = {},
+  nodeFlags: string[] = [],
+): Promise<Booted> => boot('node', [...nodeFlags, 'dist/main.js'], env);
+
+/** a bare node:http server that sends these bytes with these headers: the floor to compare with */
+export const bootBare = (body: Buffer, headers: Record<string, string>): Promise<Booted> =>
+  boot('node', ['--import', 'tsx', 'bench/bare-server.ts'], {
+    BARE_BODY: body.toString('base64'),
+    BARE_HEADERS: JSON.stringify(headers),
+  });
+
+/** loads one URL; a figure counts only if every answer had the expected class of status */
+export async function measure(
+  scenario: string,
+  options: autocannon.Options,
+  expected: '2xx' | '3xx' = '2xx',
+): Promise<Row> {
+  const result = await autocannon({ connections, duration: seconds, ...options });
+  const answered = result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'];
+  if (result.errors > 0 || result[expected] !== answered) {
+    throw new Error(
+      `${scenario}: ${answered - result[expected]} answers were not ${expected}, ${result.errors} errors`,
+    );
+  }
+  return {
+    scenario,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+  };
+}
+
+export function printTable(rows: Row[]): void {
+  const byName = new Map(rows.map((row) => [row.scenario, row]));
+  const width = Math.max(...rows.map((row) => row.scenario.length), 8);
+  console.log(`\n${connections} connections, ${seconds} s a row, LOG_LEVEL=warn\n`);
+  console.log(
+    `${'scenario'.padEnd(width)}  ${'req/s'.padStart(9)}  ${'p50 ms'.padStart(7)}  ${'p99 ms'.padStart(7)}  compared`,
+  );
+  for (const row of rows) {
+    const base = row.versus ? byName.get(row.versus) : undefined;
+    const ratio = base
+      ? `${(row.requestsPerSecond / base.requestsPerSecond).toFixed(2)}x ${base.scenario}`
+      : '';
+    console.log(
+      `${row.scenario.padEnd(width)}  ${String(row.requestsPerSecond).padStart(9)}  ${String(row.p50).padStart(7)}  ${String(row.p99).padStart(7)}  ${ratio}`,
+    );
+  }
+}

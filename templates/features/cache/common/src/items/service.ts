@@ -1,0 +1,140 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { z } from 'zod';
+import type { Config } from '../config.js';
+import type { Cache } from '../perf/cache/cache.js';
+import {
+  jsonReply,
+  jsonResponse,
+  reply,
+  withEncodings,
+  type CachePolicy,
+  type Reply,
+  type ResponseEncoder,
+} from '../perf/cache/http.js';
+import { invalidate, memoize } from '../perf/cache/memoize.js';
+import { isItemId, type ItemSource } from './source.js';
+
+// CACHE-9: each kind of data has its own TTL, from the settings
+type Ttls = Config['cache']['ttl'];
+
+// HTTP-3: items change through PUT, so browsers revalidate every time (a cheap 304 with the
+// ETag); catalog pages may be kept by browsers and shared caches for the TTL
+const itemPolicy: CachePolicy = { cacheControl: 'public, no-cache' };
+const catalogPolicy = (ttl: Ttls['catalog']): CachePolicy => ({
+  cacheControl: `public, max-age=${ttl.ttlMs / 1000}, stale-while-revalidate=${ttl.graceMs / 1000}`,
+  // HTTP-5: the key reads these headers, so shared caches must too
+  vary: 'Accept-Language, Authorization',
+});
+
+export const itemChanges = z
+  .object({
+    name: z.string().min(1).max(200),
+    description: z.string().max(10_000),
+    price: z.number().nonnegative(),
+    tags: z.array(z.string().max(50)).max(20),
+  })
+  .partial()
+  .strict();
+
+const languages = new Set(['en', 'de', 'es', 'fr', 'ja', 'ko']);
+
+// the language of a catalog page: `?lang=`, else Accept-Language, else English; a fixed set
+// keeps the key space bounded whatever clients send
+export function pickLanguage(
+  query: string | undefined,
+  acceptLanguage: string | undefined,
+): string {
+  const wanted = query ?? acceptLanguage?.split(',')[0]?.split(/[-;]/)[0]?.trim().toLowerCase();
+  return wanted && languages.has(wanted) ? wanted : 'en';
+}
+
+export const catalogPages = { min: 1, max: 20 } as const;
+
+/** the sample routes' logic, framework-neutral: each method returns what the route sends */
+export function createItemService(cache: Cache, source: ItemSource, ttl: Ttls) {
+  // COMP-4: set when compression is on; each response is then stored with its compressed forms
+  let encoder: ResponseEncoder | undefined;
+  const cachedJson = (value: unknown, policy: CachePolicy) => {
+    const response = jsonResponse(value, policy);
+    return encoder ? withEncodings(response, encoder) : response;
+  };
+
+  const itemResponse = memoize(
+    cache,
+    async (id: number) => cachedJson(await source.load(id), itemPolicy),
+    { namespace: 'items', key: (id) => String(id), ...ttl.items },
+  );
+
+  // CACHE-4: a whole response, keyed by what it depends on: page, language and auth state
+  const policy = catalogPolicy(ttl.catalog);
+  const catalogResponse = memoize(
+    cache,
+    async (page: number, lang: string, member: boolean) =>
+      cachedJson(await source.catalogPage(page, lang, member), policy),
+    {
+      namespace: 'catalog',
+      key: (page, lang, member) => `${page}:${lang}:${member ? 'member' : 'anonymous'}`,
+      ...ttl.catalog,
+    },
+  );
+
+  const tinyResponse = memoize(
+    cache,
+    async () =>
+      cachedJson({ ok: true, at: new Date().toISOString() }, { cacheControl: 'public, max-age=5' }),
+    { namespace: 'tiny', ...ttl.items },
+  );
+
+  return {
+    async item(idParam: string, headers: IncomingHttpHeaders): Promise<Reply> {
+      const id = Number(idParam);
+      if (!isItemId(id)) return jsonReply(404, { error: `No item ${idParam}` });
+      return reply(await itemResponse.lookup(id), headers, encoder);
+    },
+
+    /** CACHE-8: the stale entry is gone before the caller answers */
+    async replaceItem(idParam: string, body: unknown): Promise<Reply> {
+      const id = Number(idParam);
+      if (!isItemId(id)) return jsonReply(404, { error: `No item ${idParam}` });
+      const changes = itemChanges.safeParse(body);
+      if (!changes.success) return jsonReply(400, { error: z.prettifyError(changes.error) });
+      const item = await source.save(id, changes.data);
+      await invalidate(itemResponse, id);
+      return jsonReply(200, item);
+    },
+
+    async catalog(
+      query: { page?: string; lang?: string },
+      headers: IncomingHttpHeaders,
+    ): Promise<Reply> {
+      const page = Number(query.page ?? catalogPages.min);
+      if (!Number.isInteger(page) || page < catalogPages.min || page > catalogPages.max) {
+        return jsonReply(400, {
+          error: `page takes a whole number from ${catalogPages.min} to ${catalogPages.max}`,
+        });
+      }
+      const lang = pickLanguage(query.lang, headers['accept-language']);
+      const member = headers.authorization !== undefined;
+      return reply(await catalogResponse.lookup(page, lang, member), headers, encoder);
+    },
+
+    async tiny(headers: IncomingHttpHeaders): Promise<Reply> {
+      return reply(await tinyResponse.lookup(), headers, encoder);
+    },
+
+    /** CACHE-10: loads these items before readiness turns green */
+    async warmUp(ids: readonly number[]): Promise<void> {
+      await Promise.all(ids.filter(isItemId).map((id) => itemResponse(id)));
+    },
+
+    /** CACHE-7: every item entry, on every instance, at once */
+    forgetAllItems: () => invalidate(itemResponse),
+
+    /** COMP-4: from now on, responses are stored with these compressed forms and sent in them */
+    compressOnce(responseEncoder: ResponseEncoder): void {
+      encoder = responseEncoder;
+    },
+  };
+}
+
+export type ItemService = ReturnType<typeof createItemService>;

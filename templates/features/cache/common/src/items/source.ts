@@ -1,0 +1,93 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+// The sample's stand-in for a slow database: every read takes ITEM_LOAD_MS, which is what a
+// cache hit saves. Replace it with your own data source.
+
+export const itemIds = { min: 1, max: 1000 } as const;
+
+export interface Item {
+  id: number;
+  name: string;
+  description: string;
+  price: number;
+  tags: string[];
+  revision: number;
+  updatedAt: string;
+}
+
+/** where edited items are kept; with a shared cache backend every instance sees the same rows */
+export interface ItemRows {
+  get(id: number): Promise<string | undefined>;
+  set(id: number, json: string): Promise<void>;
+}
+
+export function memoryRows(): ItemRows {
+  const rows = new Map<number, string>();
+  return {
+    get: async (id) => rows.get(id),
+    set: async (id, json) => void rows.set(id, json),
+  };
+}
+
+export const isItemId = (id: number): boolean =>
+  Number.isInteger(id) && id >= itemIds.min && id <= itemIds.max;
+
+export class ItemSource {
+  constructor(
+    private readonly rows: ItemRows,
+    private readonly loadMs: number,
+  ) {}
+
+  /** about 2 KB of JSON; undefined when there is no such item */
+  async load(id: number): Promise<Item | undefined> {
+    if (!isItemId(id)) return undefined;
+    await sleep(this.loadMs);
+    const saved = await this.rows.get(id);
+    return saved ? (JSON.parse(saved) as Item) : sampleItem(id);
+  }
+
+  async save(id: number, changes: Partial<Omit<Item, 'id'>>): Promise<Item> {
+    const current = (await this.load(id)) ?? sampleItem(id);
+    const item: Item = {
+      ...current,
+      ...changes,
+      id,
+      revision: current.revision + 1,
+      updatedAt: new Date().toISOString(),
+    };
+    await this.rows.set(id, JSON.stringify(item));
+    return item;
+  }
+
+  /** about 20 KB: a page of item summaries in the given language */
+  async catalogPage(page: number, lang: string, member: boolean) {
+    await sleep(this.loadMs);
+    const first = (page - 1) * 50 + 1;
+    const items = Array.from({ length: 50 }, (_, i) => {
+      const item = sampleItem(((first + i - 1) % itemIds.max) + 1);
+      return {
+        id: item.id,
+        name: `${item.name} (${lang})`,
+        summary: item.description.slice(0, 240),
+        price: member ? Math.round(item.price * 90) / 100 : item.price,
+        tags: item.tags,
+      };
+    });
+    return { page, lang, member, items };
+  }
+}
+
+function sampleItem(id: number): Item {
+  const words = ['fast', 'cached', 'compact', 'streamed', 'pooled', 'traced', 'lean', 'warm'];
+  return {
+    id,
+    name: `Item ${id}`,
+    description: Array.from({ length: 24 }, (_, i) => `${words[(id + i) % words.length]} part ${i}`)
+      .join(', ')
+      .repeat(5),
+    price: (id * 37) % 1000,
+    tags: words.filter((_, i) => (id >> i) & 1),
+    revision: 1,
+    updatedAt: new Date(Date.UTC(2026, 0, 1)).toISOString(),
+  };
+}

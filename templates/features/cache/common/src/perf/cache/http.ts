@@ -1,0 +1,164 @@
+import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Lookup } from './cache.js';
+
+/** HTTP-3, HTTP-5: what a cached route tells browsers and shared caches */
+export interface CachePolicy {
+  cacheControl: string;
+  /** the request headers the cache key reads, besides the URL */
+  vary?: string;
+}
+
+/** COMP-1: the content codings a response may be stored and sent in */
+export type ContentCoding = 'br' | 'gzip';
+
+/**
+ * COMP-4: given by the compression setup when compression is on: which compressed forms a
+ * cached response is stored with, how they are made, and how a request picks one.
+ */
+export interface ResponseEncoder {
+  readonly codings: readonly ContentCoding[];
+  /** COMP-2: bodies under this many bytes are stored and sent as they are */
+  readonly minBytes: number;
+  encode(body: Buffer, coding: ContentCoding): Promise<Buffer>;
+  choose(acceptEncoding: string | undefined, offered: ContentCoding[]): ContentCoding | undefined;
+}
+
+/**
+ * A response made once, when its entry is filled, and sent as it is on every hit: the body is
+ * already serialized and its headers and validators already computed, so a hit costs no JSON,
+ * no hash and no date formatting.
+ */
+export interface CachedResponse {
+  body: Buffer;
+  /** COMP-4: the body compressed in each stored coding, made once when the entry was filled */
+  encoded?: Partial<Record<ContentCoding, Buffer>>;
+  /** HTTP-1: a strong validator, the body's hash */
+  etag: string;
+  /** HTTP-2: when the response was made, in epoch ms */
+  lastModified: number;
+  /** validators and caching headers, for 200 and 304 alike */
+  headers: Readonly<Record<string, string>>;
+  /** for the memory bound */
+  size: number;
+}
+
+/** what a route sends: status, headers and (unless 304) the body */
+export interface Reply {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer | undefined;
+}
+
+/** a JSON answer made per request: errors, and writes that are never cached */
+export function jsonReply(status: number, value: unknown): Reply {
+  const body = Buffer.from(JSON.stringify(value));
+  return {
+    status,
+    headers: {
+      'content-type': jsonType,
+      'content-length': String(body.byteLength),
+      'cache-control': 'no-store',
+    },
+    body,
+  };
+}
+
+const jsonType = 'application/json; charset=utf-8';
+
+export function jsonResponse(value: unknown, policy: CachePolicy): CachedResponse {
+  const body = Buffer.from(JSON.stringify(value));
+  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+  const lastModified = Date.now();
+  const headers: Record<string, string> = {
+    'cache-control': policy.cacheControl,
+    etag,
+    'last-modified': new Date(lastModified).toUTCString(),
+  };
+  if (policy.vary) headers['vary'] = policy.vary;
+  return { body, etag, lastModified, headers, size: body.byteLength + 256 };
+}
+
+/**
+ * COMP-4: the response with its compressed forms, made now, once, for every hit to come: a
+ * hit then sends stored bytes and compresses nothing. A form no smaller than the body is not
+ * kept; a body under the threshold keeps none.
+ */
+export async function withEncodings(
+  response: CachedResponse,
+  encoder: ResponseEncoder,
+): Promise<CachedResponse> {
+  if (response.body.byteLength < encoder.minBytes) return response;
+  const forms = await Promise.all(
+    encoder.codings.map(
+      async (coding) => [coding, await encoder.encode(response.body, coding)] as const,
+    ),
+  );
+  const smaller = forms.filter(([, bytes]) => bytes.byteLength < response.body.byteLength);
+  if (smaller.length === 0) return response;
+  const vary = response.headers['vary'];
+  return {
+    ...response,
+    encoded: Object.fromEntries(smaller),
+    // HTTP-5: shared caches must key this response by Accept-Encoding too
+    headers: { ...response.headers, vary: vary ? `${vary}, Accept-Encoding` : 'Accept-Encoding' },
+    size: response.size + smaller.reduce((sum, [, bytes]) => sum + bytes.byteLength, 0),
+  };
+}
+
+/**
+ * HTTP-1, HTTP-2: 304 when the client's copy is current, else the stored body; COMP-4: in the
+ * stored coding the client prefers, when an encoder is given and the entry has that form.
+ */
+export function reply(
+  { value, outcome }: Lookup<CachedResponse>,
+  request: IncomingHttpHeaders,
+  encoder?: ResponseEncoder,
+): Reply {
+  const offered = Object.keys(value.encoded ?? {}) as ContentCoding[];
+  const coding = encoder?.choose(request['accept-encoding'], offered);
+  const body = (coding && value.encoded?.[coding]) ?? value.body;
+  // each coding is a representation of its own, with its own strong validator (RFC 9110 §8.8.3)
+  const etag = coding ? `${value.etag.slice(0, -1)}-${coding}"` : value.etag;
+  if (notModified(request, etag, value.lastModified)) {
+    return {
+      status: 304,
+      headers: { ...value.headers, etag, 'x-cache': outcome },
+      body: undefined,
+    };
+  }
+  return {
+    status: 200,
+    headers: {
+      ...value.headers,
+      etag,
+      'content-type': jsonType,
+      ...(coding ? { 'content-encoding': coding } : {}),
+      'content-length': String(body.byteLength),
+      'x-cache': outcome,
+    },
+    body,
+  };
+}
+
+/** If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2) */
+export function notModified(
+  request: IncomingHttpHeaders,
+  etag: string,
+  lastModified: number,
+): boolean {
+  const ifNoneMatch = request['if-none-match'];
+  if (ifNoneMatch !== undefined) return etagMatches(ifNoneMatch, etag);
+  const ifModifiedSince = request['if-modified-since'];
+  if (ifModifiedSince === undefined) return false;
+  const since = Date.parse(ifModifiedSince);
+  // Last-Modified has whole seconds: compare at that precision
+  return !Number.isNaN(since) && Math.floor(lastModified / 1000) * 1000 <= since;
+}
+
+/** weak comparison, as If-None-Match requires: `W/"x"` matches `"x"`; `*` matches anything */
+function etagMatches(header: string, etag: string): boolean {
+  if (header.trim() === '*') return true;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.split(',').some((tag) => opaque(tag) === etag);
+}

@@ -1,0 +1,53 @@
+import type { Cache, Freshness, Lookup } from './cache.js';
+
+export interface MemoizeOptions<A extends unknown[]> extends Freshness {
+  /** the namespace of the keys: `prefix:namespace:vN:key` */
+  namespace: string;
+  /** the key for one call's arguments; JSON of the arguments by default */
+  key?: (...args: A) => string;
+}
+
+/** a memoized function: call it for the value, or `lookup` it for the value and its outcome */
+export interface Memoized<A extends unknown[], T> {
+  (...args: A): Promise<T>;
+  lookup(...args: A): Promise<Lookup<T>>;
+}
+
+interface Internals {
+  cache: Cache;
+  namespace: string;
+  keyOf(args: unknown[]): Promise<string>;
+}
+
+const internals = new WeakMap<object, Internals>();
+
+/** CACHE-5: caches `fn` by its arguments, with single flight, grace and versioned keys */
+export function memoize<A extends unknown[], T>(
+  cache: Cache,
+  fn: (...args: A) => Promise<T>,
+  options: MemoizeOptions<A>,
+): Memoized<A, T> {
+  const { namespace, ttlMs, graceMs } = options;
+  const id = options.key ?? ((...args: A) => JSON.stringify(args));
+  const keyOf = (args: unknown[]) => cache.key(namespace, id(...(args as A)));
+
+  const lookup = async (...args: A): Promise<Lookup<T>> =>
+    cache.fetch(await keyOf(args), () => fn(...args), { ttlMs, graceMs });
+  const memoized = async (...args: A): Promise<T> => (await lookup(...args)).value;
+  internals.set(memoized, { cache, namespace, keyOf });
+  return Object.assign(memoized, { lookup });
+}
+
+/**
+ * CACHE-5: `invalidate(fn, ...args)` forgets one call's value; `invalidate(fn)` forgets every
+ * value of `fn` at once, on every instance, by bumping its namespace's version (CACHE-7).
+ */
+export async function invalidate<A extends unknown[]>(
+  fn: Memoized<A, unknown>,
+  ...args: A | []
+): Promise<void> {
+  const memo = internals.get(fn);
+  if (!memo) throw new TypeError('invalidate() takes a function made by memoize()');
+  if (args.length === 0) await memo.cache.invalidateNamespace(memo.namespace);
+  else await memo.cache.delete(await memo.keyOf(args));
+}

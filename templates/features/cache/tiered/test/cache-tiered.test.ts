@@ -1,0 +1,42 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../src/server.js';
+import { start } from './helpers.js';
+
+const outcome = (res: Response) => res.headers.get('x-cache');
+
+describe('two tiers', () => {
+  let a: RunningServer;
+  let b: RunningServer;
+  beforeAll(async () => {
+    const shared = { CACHE_PREFIX: `test-${crypto.randomUUID()}`, ITEM_LOAD_MS: '0' };
+    [a, b] = [await start(shared), await start(shared)];
+  });
+  afterAll(() => Promise.all([a.close(), b.close()]));
+
+  it('CACHE-3: a hit is served from memory once an instance has read the value', async () => {
+    await fetch(`${a.url}/api/items/31`);
+    await fetch(`${b.url}/api/items/31`);
+    // delete the shared copy behind the cache's back: b still answers from its memory tier
+    const redis = new Redis(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379');
+    await redis.del(await b.context.cache.key('items', '31'));
+    redis.disconnect();
+    expect(outcome(await fetch(`${b.url}/api/items/31`))).toBe('HIT');
+  });
+
+  it('CACHE-3: an invalidation on one instance reaches the memory tier of the other', async () => {
+    await fetch(`${a.url}/api/items/32`);
+    expect(outcome(await fetch(`${b.url}/api/items/32`))).toBe('HIT');
+    await fetch(`${a.url}/api/items/32`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Tier two' }),
+    });
+    await expect
+      .poll(
+        async () =>
+          ((await (await fetch(`${b.url}/api/items/32`)).json()) as { name: string }).name,
+      )
+      .toBe('Tier two');
+  });
+});

@@ -1,0 +1,93 @@
+import { negotiate } from '@fastify/accept-negotiator';
+import compression from 'compression';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import zlib from 'node:zlib';
+import type { Config } from '../config.js';
+
+export type ContentCoding = 'br' | 'gzip';
+export type CompressionSettings = Config['compression'];
+
+/**
+ * COMP-1: the coding to send, from Accept-Encoding and its q-values. The client's highest q
+ * wins and our order (br, then gzip) breaks ties; q=0 refuses a coding; no header, `identity`,
+ * or only codings we do not make mean none. `*` and `x-gzip` are read as gzip, as
+ * @fastify/compress reads them, so the three frameworks answer every header alike.
+ */
+export function chooseCoding(
+  acceptEncoding: string | undefined,
+  offered: readonly ContentCoding[],
+): ContentCoding | undefined {
+  if (!acceptEncoding || offered.length === 0) return undefined;
+  const header = acceptEncoding.toLowerCase().replace(/\*|x-gzip/g, 'gzip');
+  return negotiate(header, [...offered]) ?? undefined;
+}
+
+// COMP-3: text, JSON, JS, CSS, SVG and XML. Never images, video, audio, fonts, archives or
+// octet-stream (already compressed, or not worth it), and never event streams, which must
+// reach the client one event at a time.
+const compressibleType =
+  /^(?:text\/(?!event-stream\b)[\w.+-]+|application\/(?:json|x-ndjson|(?:x-)?javascript|xml|[\w.-]+\+(?:json|xml))|image\/svg\+xml)\s*(?:;|$)/i;
+
+export function isCompressible(contentType: unknown): boolean {
+  return typeof contentType === 'string' && compressibleType.test(contentType);
+}
+
+type NodeMiddleware = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  next: (error?: unknown) => void,
+) => void;
+
+/**
+ * COMP-1..3 on node:http, for Express and Hono: the `compression` middleware, which keeps the
+ * socket's back-pressure and leaves HEAD, `Cache-Control: no-transform` and already encoded
+ * answers alone. Bodies under `minBytes` go out as they are; a 206 is never compressed (its
+ * range counts bytes of the plain body). Brotli runs at a quality fit for per-request work.
+ */
+export function compressResponses(settings: CompressionSettings): NodeMiddleware {
+  // `compression` is connect middleware: it only uses node's request and response
+  const compress = compression({
+    threshold: settings.minBytes,
+    level: settings.gzipLevel,
+    brotli: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: settings.brotliQuality } },
+    filter: (_req, res) => res.statusCode !== 206 && isCompressible(res.getHeader('content-type')),
+  }) as unknown as NodeMiddleware;
+  return (req, res, next) => {
+    // COMP-1: our negotiation decides; `compression` is shown only the coding chosen, so it
+    // never picks one we do not offer (deflate, or br under --compression gzip)
+    const coding = chooseCoding(req.headers['accept-encoding'], settings.codings) ?? 'identity';
+    const chosen: IncomingMessage = Object.create(req, {
+      headers: { value: { ...req.headers, 'accept-encoding': coding } },
+    });
+    compress(chosen, res, next);
+  };
+}
+
+// COMP-4: a stored form is made once and sent many times: the best ratio is worth its CPU
+function compressOnce(body: Buffer, coding: ContentCoding): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const done = (error: Error | null, result: Buffer) => (error ? reject(error) : resolve(result));
+    // the async forms run on libuv's thread pool, off the event loop
+    if (coding === 'br') {
+      const { BROTLI_PARAM_QUALITY, BROTLI_MAX_QUALITY, BROTLI_PARAM_MODE, BROTLI_MODE_TEXT } =
+        zlib.constants;
+      const params = {
+        [BROTLI_PARAM_QUALITY]: BROTLI_MAX_QUALITY,
+        [BROTLI_PARAM_MODE]: BROTLI_MODE_TEXT,
+      };
+      zlib.brotliCompress(body, { params }, done);
+    } else {
+      zlib.gzip(body, { level: zlib.constants.Z_BEST_COMPRESSION }, done);
+    }
+  });
+}
+
+/** COMP-4: how cached responses get, and send, their compressed forms */
+export function createResponseEncoder(settings: CompressionSettings) {
+  return {
+    codings: settings.codings,
+    minBytes: settings.minBytes,
+    encode: compressOnce,
+    choose: chooseCoding,
+  };
+}

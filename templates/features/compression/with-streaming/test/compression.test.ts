@@ -1,0 +1,216 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request, type IncomingHttpHeaders } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../src/server.js';
+import { start } from './helpers.js';
+
+interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+// node:http rather than fetch: fetch adds its own Accept-Encoding and decodes the body
+function get(url: string, headers: Record<string, string> = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function decoded({ headers, body }: Answer): Buffer {
+  if (headers['content-encoding'] === 'br') return brotliDecompressSync(body);
+  if (headers['content-encoding'] === 'gzip') return gunzipSync(body);
+  return body;
+}
+
+// compressible text of about 4 KB; only the name's extension changes its type
+const text = Buffer.from('All work and no play makes Jack a dull boy.\n'.repeat(100));
+const small = Buffer.from('{"small":true}\n'.repeat(30));
+
+describe('compression of dynamic answers', () => {
+  let dir: string;
+  let server: RunningServer;
+  const url = (name: string) => `${server.url}/files/${name}`;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'compression-'));
+    const names = ['data.json', 'page.txt', 'style.css', 'app.js', 'icon.svg', 'feed.xml'];
+    const binary = ['photo.png', 'clip.mp4', 'bundle.zip', 'blob.bin', 'font.woff2'];
+    for (const name of [...names, ...binary]) await writeFile(join(dir, name), text);
+    await writeFile(join(dir, 'small.json'), small);
+    server = await start({
+      FILES_DIR: dir,
+      ASSETS_DIR: dir,
+      COMPRESS_IN_APP: 'true',
+      COMPRESSION_CODINGS: 'br,gzip',
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    [undefined, undefined],
+    ['br', 'br'],
+    ['gzip', 'gzip'],
+    ['gzip, deflate, br', 'br'],
+    ['br;q=0.5, gzip', 'gzip'],
+    ['br;q=0, gzip', 'gzip'],
+    ['br;q=0', undefined],
+    ['identity', undefined],
+    ['deflate', undefined],
+    ['*', 'gzip'],
+    ['*;q=0', undefined],
+  ])('COMP-1: Accept-Encoding %j is answered in %j', async (acceptEncoding, coding) => {
+    const headers: Record<string, string> = acceptEncoding
+      ? { 'accept-encoding': acceptEncoding }
+      : {};
+    const answer = await get(url('data.json'), headers);
+    expect(answer.status).toBe(200);
+    expect(answer.headers['content-encoding']).toBe(coding);
+    expect(decoded(answer)).toEqual(text);
+  });
+
+  it('COMP-1: offers only COMPRESSION_CODINGS', async () => {
+    const gzipOnly = await start({
+      FILES_DIR: dir,
+      COMPRESS_IN_APP: 'true',
+      COMPRESSION_CODINGS: 'gzip',
+    });
+    try {
+      const onlyBr = await get(`${gzipOnly.url}/files/data.json`, { 'accept-encoding': 'br' });
+      expect(onlyBr.headers['content-encoding']).toBeUndefined();
+      const both = await get(`${gzipOnly.url}/files/data.json`, { 'accept-encoding': 'br, gzip' });
+      expect(both.headers['content-encoding']).toBe('gzip');
+    } finally {
+      await gzipOnly.close();
+    }
+  });
+
+  it('COMP-2: an answer under COMPRESSION_MIN_BYTES goes out as it is', async () => {
+    expect(small.byteLength).toBeLessThan(1024);
+    const answer = await get(url('small.json'), { 'accept-encoding': 'br, gzip' });
+    expect(answer.headers['content-encoding']).toBeUndefined();
+    expect(answer.body).toEqual(small);
+    expect(
+      (await get(url('data.json'), { 'accept-encoding': 'br' })).headers['content-encoding'],
+    ).toBe('br');
+  });
+
+  it.each(['data.json', 'page.txt', 'style.css', 'app.js', 'icon.svg', 'feed.xml'])(
+    'COMP-3: %s is compressed',
+    async (name) => {
+      const answer = await get(url(name), { 'accept-encoding': 'gzip' });
+      expect(answer.headers['content-encoding']).toBe('gzip');
+      expect(decoded(answer)).toEqual(text);
+    },
+  );
+
+  it.each(['photo.png', 'clip.mp4', 'bundle.zip', 'blob.bin', 'font.woff2'])(
+    'COMP-3: %s is never compressed',
+    async (name) => {
+      const answer = await get(url(name), { 'accept-encoding': 'br, gzip' });
+      expect(answer.headers['content-encoding']).toBeUndefined();
+      expect(answer.body).toEqual(text);
+    },
+  );
+
+  it('COMP-3: a range answer (206) is never compressed', async () => {
+    const answer = await get(url('data.json'), {
+      'accept-encoding': 'br, gzip',
+      range: 'bytes=0-2047',
+    });
+    expect(answer.status).toBe(206);
+    expect(answer.headers['content-encoding']).toBeUndefined();
+    expect(answer.body).toEqual(text.subarray(0, 2048));
+  });
+
+  it('HTTP-5: compressed and plain answers of a compressible type vary on Accept-Encoding', async () => {
+    const requests: Record<string, string>[] = [
+      { 'accept-encoding': 'br' },
+      { 'accept-encoding': 'identity' },
+      {},
+    ];
+    for (const headers of requests) {
+      const answer = await get(url('data.json'), headers);
+      expect(answer.headers['vary'], JSON.stringify(headers)).toMatch(/accept-encoding/i);
+    }
+  });
+
+  it('COMP-5: with COMPRESS_IN_APP=false the app leaves dynamic answers to the proxy', async () => {
+    const behindProxy = await start({ FILES_DIR: dir, COMPRESS_IN_APP: 'false' });
+    try {
+      const answer = await get(`${behindProxy.url}/files/data.json`, {
+        'accept-encoding': 'br, gzip',
+      });
+      expect(answer.headers['content-encoding']).toBeUndefined();
+      expect(answer.body).toEqual(text);
+    } finally {
+      await behindProxy.close();
+    }
+  });
+});
+
+describe('precompressed siblings', () => {
+  let dir: string;
+  let server: RunningServer;
+  const css = Buffer.from('body { margin: 0; }\n'.repeat(200));
+  const asset = 'app.1f2e3d4c.css';
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'assets-'));
+    await writeFile(join(dir, asset), css);
+    await writeFile(join(dir, `${asset}.br`), brotliCompressSync(css));
+    await writeFile(join(dir, `${asset}.gz`), gzipSync(css));
+    await writeFile(join(dir, 'only-gzip.css'), css);
+    await writeFile(join(dir, 'only-gzip.css.gz'), gzipSync(css));
+    // siblings are sent even when the app leaves per-request compression to a proxy
+    server = await start({
+      ASSETS_DIR: dir,
+      COMPRESS_IN_APP: 'false',
+      COMPRESSION_CODINGS: 'br,gzip',
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['br', 'br'],
+    ['gzip', 'gzip'],
+    ['br;q=0, gzip', 'gzip'],
+    ['identity', undefined],
+  ])('HTTP-4: Accept-Encoding %j gets the %j sibling', async (acceptEncoding, coding) => {
+    const answer = await get(`${server.url}/assets/${asset}`, {
+      'accept-encoding': acceptEncoding,
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.headers['content-encoding']).toBe(coding);
+    expect(answer.headers['content-type']).toMatch(/^text\/css/);
+    expect(answer.headers['vary']).toMatch(/accept-encoding/i);
+    expect(answer.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(decoded(answer)).toEqual(css);
+  });
+
+  it('HTTP-4: only the siblings present are offered', async () => {
+    const answer = await get(`${server.url}/assets/only-gzip.css`, {
+      'accept-encoding': 'br, gzip',
+    });
+    expect(answer.headers['content-encoding']).toBe('gzip');
+    expect(answer.headers['cache-control']).toBe('public, no-cache');
+    expect(decoded(answer)).toEqual(css);
+  });
+});

@@ -1,0 +1,55 @@
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { NodeSDK, tracing } from '@opentelemetry/sdk-node';
+import type { Config } from '../../config.js';
+import { instrumentations } from './instrumentations.js';
+
+type TracingConfig = Config['tracing'];
+
+const { AlwaysOffSampler, AlwaysOnSampler, ParentBasedSampler, TraceIdRatioBasedSampler } = tracing;
+
+// OBS-4: the samplers OTEL_TRACES_SAMPLER names. A parent-based one follows the caller's
+// decision (the `traceparent` header), so a trace is kept or dropped whole across services.
+const samplers = {
+  always_on: () => new AlwaysOnSampler(),
+  always_off: () => new AlwaysOffSampler(),
+  traceidratio: (ratio) => new TraceIdRatioBasedSampler(ratio),
+  parentbased_always_on: () => new ParentBasedSampler({ root: new AlwaysOnSampler() }),
+  parentbased_always_off: () => new ParentBasedSampler({ root: new AlwaysOffSampler() }),
+  parentbased_traceidratio: (ratio) =>
+    new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) }),
+} satisfies Record<TracingConfig['sampler'], (ratio: number) => tracing.Sampler>;
+
+let sdk: NodeSDK | undefined;
+
+/** OBS-1: once, from the preload (register.ts), before the app's modules load */
+export function startTracing(config: TracingConfig): void {
+  sdk = new NodeSDK({
+    serviceName: config.serviceName,
+    // OTLP/HTTP (JSON) to OTEL_EXPORTER_OTLP_ENDPOINT, or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+    // with OTEL_EXPORTER_OTLP_HEADERS; batched as OTEL_BSP_* say
+    traceExporter: new OTLPTraceExporter(),
+    sampler: samplers[config.sampler](config.ratio),
+    instrumentations: instrumentations(),
+    // traces only: the logs are pino's, and metrics are not part of this option
+    metricReaders: [],
+    logRecordProcessors: [],
+  });
+  sdk.start();
+}
+
+/**
+ * RUN-2: sends the spans still buffered, at shutdown, once the last request has ended; waits at
+ * most `timeoutMs` for a collector that does not answer. Does nothing when the app runs without
+ * the preload (as in its own tests).
+ */
+export async function stopTracing(timeoutMs: number): Promise<void> {
+  const stopping = sdk?.shutdown();
+  sdk = undefined;
+  if (!stopping) return;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
+  });
+  await Promise.race([stopping, deadline]);
+  clearTimeout(timer);
+}

@@ -1,0 +1,190 @@
+// the CLI writes a project whole or not at all, never replaces a file of the user's, and
+// keeps the project when the install fails.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import { beforeAll, describe, expect } from 'vitest';
+import { answersToFlags, defaultAnswers } from '../../src/options.js';
+import { assertBuilt, cliTest as it, repoRoot, runCli } from '../helpers/cli.js';
+import { filesUnder, pictureOf } from '../helpers/fs.js';
+
+const version = (
+  JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }
+).version;
+
+const offline = ['--no-install', '--no-git'];
+
+beforeAll(assertBuilt);
+
+/** a folder `my-api` holding one file of the user's; returns the picture of `cwd` after */
+async function userProject(cwd: string, files: Record<string, string>): Promise<string[]> {
+  await mkdir(join(cwd, 'my-api'));
+  for (const [path, content] of Object.entries(files))
+    await writeFile(join(cwd, 'my-api', path), content);
+  return pictureOf(cwd);
+}
+
+describe.concurrent('a new directory', () => {
+  it('writes the project with --yes, and prints the command that makes it again', async ({
+    cwd,
+  }) => {
+    const { exitCode, stdout, stderr } = await runCli(['my-api', '--yes', ...offline], { cwd });
+    expect(exitCode, stderr).toBe(0);
+    const dir = join(cwd, 'my-api');
+    const files = await filesUnder(dir);
+    for (const path of [
+      'package.json',
+      '.perf-app.json',
+      'src/app.ts',
+      'src/main.ts',
+      '.gitignore',
+    ])
+      expect(files).toContain(path);
+    expect(JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'))).toMatchObject({
+      name: 'my-api',
+      dependencies: { fastify: expect.any(String) },
+    });
+    expect(stdout).toContain(`${files.length} files written`);
+    expect(stdout).toContain('cd my-api');
+    expect(stdout).toContain('npm install');
+    const flags = answersToFlags(defaultAnswers()).join(' ');
+    expect(flags).toMatch(/^--framework fastify\b/);
+    // the last line, indented: the same project again, without questions
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe(
+      `  npx create-perf-app@${version} my-api ${flags} --pm npm`,
+    );
+    // no git repository and nothing but the project in the folder
+    expect(existsSync(join(dir, '.git'))).toBe(false);
+    expect(await readdir(cwd)).toEqual(['my-api']);
+  });
+
+  it('writes the chosen framework', async ({ cwd }) => {
+    const { exitCode } = await runCli(['api', '--yes', '--framework', 'hono', ...offline], { cwd });
+    expect(exitCode).toBe(0);
+    const manifest = JSON.parse(await readFile(join(cwd, 'api', '.perf-app.json'), 'utf8')) as {
+      answers: { framework: string };
+    };
+    expect(manifest.answers.framework).toBe('hono');
+    expect(await readFile(join(cwd, 'api', 'src/app.ts'), 'utf8')).toContain("from 'hono'");
+  });
+});
+
+describe.concurrent('a directory that has files', () => {
+  const userFile = 'notes.md';
+  const userBytes = 'my notes: do not touch\n';
+
+  it('is refused without --force, exit code 1, the user file intact', async ({ cwd }) => {
+    const before = await userProject(cwd, { [userFile]: userBytes });
+    const { exitCode, stderr } = await runCli(['my-api', '--yes', ...offline], { cwd });
+    expect(exitCode).toBe(1);
+    expect(stderr).toContain('✖ my-api is not empty.');
+    expect(stderr).toContain('--force');
+    expect(await pictureOf(cwd)).toEqual(before);
+  });
+
+  it("gets the project beside the user's file with --force", async ({ cwd }) => {
+    await userProject(cwd, { [userFile]: userBytes });
+    const { exitCode, stderr } = await runCli(['my-api', '--yes', '--force', ...offline], { cwd });
+    expect(exitCode, stderr).toBe(0);
+    const files = await filesUnder(join(cwd, 'my-api'));
+    expect(files).toEqual(
+      expect.arrayContaining([userFile, 'package.json', '.perf-app.json', 'src/app.ts']),
+    );
+    expect(await readFile(join(cwd, 'my-api', userFile), 'utf8')).toBe(userBytes);
+    expect(
+      await filesUnder(cwd).then((all) => all.filter((p) => !p.startsWith('my-api/'))),
+    ).toEqual([]);
+  });
+
+  it("refuses with --force when a generated file would replace the user's package.json", async ({
+    cwd,
+  }) => {
+    const mine = '{ "name": "mine", "private": true }\n';
+    const before = await userProject(cwd, { [userFile]: userBytes, 'package.json': mine });
+    const { exitCode, stderr } = await runCli(['my-api', '--yes', '--force', ...offline], { cwd });
+    expect(exitCode).toBe(1);
+    expect(stderr).toContain('already has different content in: package.json');
+    expect(stderr).toContain('Nothing was written.');
+    expect(await pictureOf(cwd)).toEqual(before);
+    expect(await readFile(join(cwd, 'my-api', 'package.json'), 'utf8')).toBe(mine);
+  });
+});
+
+describe.concurrent('--dry-run and --json', () => {
+  it('--dry-run lists the files and writes nothing', async ({ cwd }) => {
+    const { exitCode, stdout } = await runCli(['my-api', '--yes', '--dry-run', ...offline], {
+      cwd,
+    });
+    expect(exitCode).toBe(0);
+    expect(stdout).toMatch(/^Would create my-api in .* with \d+ files:/);
+    expect(stdout).toMatch(/^ {2}src\/app\.ts +\d+ B {2}framework$/m);
+    expect(stdout).toContain('Dry run: nothing was written.');
+    expect(await pictureOf(cwd)).toEqual([]);
+  });
+
+  it('--dry-run writes nothing into a directory that has files either', async ({ cwd }) => {
+    const before = await userProject(cwd, { 'package.json': '{}\n' });
+    const { exitCode } = await runCli(['my-api', '--yes', '--dry-run', ...offline], { cwd });
+    expect(exitCode).toBe(0);
+    expect(await pictureOf(cwd)).toEqual(before);
+  });
+
+  it('--json prints the plan as JSON, with each file and its owner, and writes nothing', async ({
+    cwd,
+  }) => {
+    const { exitCode, stdout } = await runCli(
+      ['my-api', '--yes', '--json', '--framework', 'express', ...offline],
+      {
+        cwd,
+      },
+    );
+    expect(exitCode).toBe(0);
+    const plan = JSON.parse(stdout) as {
+      name: string;
+      directory: string;
+      generator: { name: string; version: string };
+      answers: { framework: string };
+      files: { path: string; feature: string; bytes: number }[];
+    };
+    expect(plan.name).toBe('my-api');
+    expect(plan.directory).toBe(join(cwd, 'my-api'));
+    expect(plan.generator).toEqual({ name: 'create-perf-app', version });
+    expect(plan.answers.framework).toBe('express');
+    const owners = Object.fromEntries(plan.files.map((f) => [f.path, f.feature]));
+    expect(owners).toMatchObject({
+      'package.json': 'base',
+      '.perf-app.json': 'base',
+      'src/app.ts': 'framework',
+    });
+    for (const file of plan.files) expect(file.bytes, file.path).toBeGreaterThan(0);
+    expect(await pictureOf(cwd)).toEqual([]);
+  });
+});
+
+describe.concurrent('a failed install', () => {
+  it('exits 1, says how to finish by hand, and keeps the project', async ({ cwd }) => {
+    const bin = join(cwd, 'fake-bin');
+    await mkdir(bin);
+    const fakeNpm = join(bin, 'npm');
+    await writeFile(fakeNpm, '#!/bin/sh\necho "npm ERR! fake registry is down" >&2\nexit 1\n');
+    await chmod(fakeNpm, 0o755);
+
+    const { exitCode, stdout, stderr } = await runCli(
+      ['my-api', '--yes', '--pm', 'npm', '--no-git'],
+      {
+        cwd,
+        env: { PATH: `${bin}${delimiter}${process.env['PATH'] ?? ''}` },
+      },
+    );
+    expect(exitCode).toBe(1);
+    expect(stdout).toContain('files written');
+    expect(stderr).toContain('Installing dependencies with npm failed');
+    expect(stderr).toContain('fake registry is down');
+    expect(stderr).toContain(`The project is in ${join(cwd, 'my-api')}. Finish by hand:`);
+    expect(stderr).toMatch(/^ {2}cd my-api\n {2}npm install$/m);
+    const files = await filesUnder(join(cwd, 'my-api'));
+    expect(files).toEqual(expect.arrayContaining(['package.json', '.perf-app.json', 'src/app.ts']));
+    expect(files.filter((p) => p.startsWith('node_modules/'))).toEqual([]);
+  });
+});

@@ -1,0 +1,100 @@
+// End to end, for every option set (test/e2e/sets.ts), generated from the packed tarball and
+// built by global-setup.ts: type-check, lint, the app's own tests, boot, probe, shut down.
+
+import { execa } from 'execa';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { appDir, boot } from '../helpers/e2e.js';
+import { optionSets } from './sets.js';
+
+async function npmRun(dir: string, script: string) {
+  const result = await execa('npm', ['run', script], {
+    cwd: dir,
+    reject: false,
+    all: true,
+    env: { CI: 'true' },
+  });
+  return { ok: result.exitCode === 0, output: result.all ?? '' };
+}
+
+const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+// the checks of all sets are independent: run them two at a time, one per core
+describe.concurrent.each(optionSets)('$id', (set) => {
+  const dir = appDir(set);
+
+  it('type-checks under strict settings', async () => {
+    const { ok, output } = await npmRun(dir, 'typecheck');
+    expect(ok, output).toBe(true);
+  });
+
+  it('passes its own lint and format check', async () => {
+    const { ok, output } = await npmRun(dir, 'lint');
+    expect(ok, output).toBe(true);
+  });
+
+  it('passes its own tests', async () => {
+    const { ok, output } = await npmRun(dir, 'test');
+    expect(ok, output).toBe(true);
+  });
+
+  it('records its answers in .perf-app.json', async () => {
+    const manifest = JSON.parse(await readFile(join(dir, '.perf-app.json'), 'utf8')) as {
+      answers: unknown;
+    };
+    expect(manifest.answers).toEqual(set.answers);
+  });
+
+  it('boots and answers /health and /ready (RUN-1)', async () => {
+    const app = await boot(dir);
+    try {
+      const health = await fetch(`${app.url}/health`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ status: 'ok' });
+      const ready = await fetch(`${app.url}/ready`);
+      expect(ready.status, JSON.stringify(await ready.clone().json())).toBe(200);
+    } finally {
+      app.process.kill('SIGTERM');
+      await app.process;
+    }
+  });
+
+  it('RUN-2: exits 0 on SIGTERM after closing', async () => {
+    const app = await boot(dir);
+    app.process.kill('SIGTERM');
+    const result = await app.process;
+    expect(result.exitCode, app.output()).toBe(0);
+    expect(app.output()).toContain('closing');
+  });
+
+  it.runIf(set.answers.cache !== 'none')(
+    'RUN-2: a request in flight at SIGTERM is answered, then the process exits 0',
+    async () => {
+      const app = await boot(dir, { ITEM_LOAD_MS: '1500', REDIS_URL: redisUrl });
+      const inFlight = fetch(`${app.url}/api/items/1`);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      app.process.kill('SIGTERM');
+      const res = await inFlight;
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { id: number }).id).toBe(1);
+      const result = await app.process;
+      expect(result.exitCode, app.output()).toBe(0);
+      // and it took no new connection meanwhile
+      await expect(fetch(`${app.url}/health`)).rejects.toThrow();
+    },
+  );
+
+  it('RUN-3: a bad setting stops it at start with one line naming the variable', async () => {
+    const result = await execa('node', ['dist/main.js'], {
+      cwd: dir,
+      env: { PORT: 'eighty' },
+      reject: false,
+      timeout: 15_000,
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      'Invalid setting PORT="eighty": takes a whole number from 0 to 65535',
+    );
+  });
+});

@@ -1,0 +1,33 @@
+// RUN-5: `npm run bench` in a generated app runs and prints its table. The figures themselves
+// are for people to read side by side; here only that every row was measured.
+
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { appDir } from '../helpers/e2e.js';
+import { optionSets } from './sets.js';
+
+const withCache = optionSets.filter((set) => set.answers.cache !== 'none');
+// one app per cache backend is enough: the bench code is the same for every framework
+const sample = [...new Map(withCache.map((set) => [set.answers.cache, set])).values()];
+
+describe.each(sample)('$id', (set) => {
+  it('RUN-5: npm run bench prints miss, hit, 304 and the bare node:http floor', async () => {
+    const result = await execa('npm', ['run', 'bench'], {
+      cwd: appDir(set),
+      env: { BENCH_SECONDS: '1', BENCH_CONNECTIONS: '10', REDIS_URL: 'redis://127.0.0.1:6379' },
+      reject: false,
+      all: true,
+    });
+    expect(result.exitCode, result.all).toBe(0);
+    for (const row of [
+      'GET /health',
+      'items: miss',
+      'items: hit',
+      'items: 304',
+      'bare node:http',
+    ]) {
+      expect(result.stdout).toMatch(new RegExp(`^${row}.*\\s\\d+\\s+\\d+\\s+\\d+`, 'm'));
+    }
+    expect(result.stdout).toMatch(/x bare node:http, same bytes/);
+  });
+});

@@ -1,0 +1,170 @@
+// The cache across real processes: two instances of one generated app sharing Redis, a stale
+// value within grace, and Redis going away in the middle of a load run.
+
+import { execa } from 'execa';
+import { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { appDir, boot, freePort, type BootedApp } from '../helpers/e2e.js';
+import { optionSets } from './sets.js';
+
+const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const outcome = (res: Response) => res.headers.get('x-cache');
+
+async function stop(...apps: BootedApp[]): Promise<void> {
+  for (const app of apps) app.process.kill('SIGTERM');
+  await Promise.all(apps.map((app) => app.process));
+}
+
+/** a throw-away redis-server on a free port, stopped by its pid: the shared one stays up */
+async function throwAwayRedis(port?: number) {
+  const chosen = port ?? (await freePort());
+  const child = execa(
+    'redis-server',
+    ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      reject: false,
+    },
+  );
+  const client = new Redis({ port: chosen, lazyConnect: true, retryStrategy: () => 50 });
+  for (let i = 0; i < 100; i++) {
+    if (
+      await client.ping().then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
+    await sleep(50);
+  }
+  return {
+    url: `redis://127.0.0.1:${chosen}`,
+    port: chosen,
+    client,
+    async stop() {
+      client.disconnect();
+      child.kill('SIGKILL');
+      await child;
+    },
+  };
+}
+
+const cached = optionSets.filter((set) => set.answers.cache !== 'none');
+const shared = cached.filter(
+  (set) => set.answers.cache === 'redis' || set.answers.cache === 'tiered',
+);
+const tiered = shared.filter((set) => set.answers.cache === 'tiered');
+
+describe.each(shared)('$id: two processes sharing Redis', (set) => {
+  it('CACHE-12: 200 concurrent requests for one cold key over two processes give exactly one MISS', async () => {
+    const env = { REDIS_URL: redisUrl, CACHE_PREFIX: `e2e-${randomUUID()}`, ITEM_LOAD_MS: '300' };
+    const [a, b] = await Promise.all([boot(appDir(set), env), boot(appDir(set), env)]);
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 200 }, (_, i) => fetch(`${(i % 2 ? a : b).url}/api/items/500`)),
+      );
+      const outcomes = answers.map(outcome);
+      expect(answers.every((res) => res.status === 200)).toBe(true);
+      expect(outcomes.filter((o) => o === 'MISS')).toHaveLength(1);
+      expect(outcomes.filter((o) => o === 'HIT')).toHaveLength(199);
+    } finally {
+      await stop(a, b);
+    }
+  });
+});
+
+describe.each(tiered)('$id: memory tiers kept in step', (set) => {
+  it('CACHE-3: a PUT on one instance is seen by a GET on the other immediately after', async () => {
+    const env = { REDIS_URL: redisUrl, CACHE_PREFIX: `e2e-${randomUUID()}`, ITEM_LOAD_MS: '0' };
+    const [a, b] = await Promise.all([boot(appDir(set), env), boot(appDir(set), env)]);
+    try {
+      await fetch(`${a.url}/api/items/77`);
+      expect(outcome(await fetch(`${b.url}/api/items/77`))).toBe('HIT'); // now in b's memory tier
+      const put = await fetch(`${a.url}/api/items/77`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Changed on a' }),
+      });
+      expect(put.status).toBe(200);
+      const seen = (await (await fetch(`${b.url}/api/items/77`)).json()) as { name: string };
+      expect(seen.name).toBe('Changed on a');
+    } finally {
+      await stop(a, b);
+    }
+  });
+});
+
+describe.each(cached)('$id: grace', (set) => {
+  it('CACHE-13: after the TTL a request gets STALE at once, and the refreshed value follows', async () => {
+    const env = {
+      REDIS_URL: redisUrl,
+      CACHE_PREFIX: `e2e-${randomUUID()}`,
+      ITEM_LOAD_MS: '500',
+      CACHE_TTL_SECONDS: '1',
+      CACHE_GRACE_SECONDS: '30',
+    };
+    const app = await boot(appDir(set), env);
+    try {
+      expect(outcome(await fetch(`${app.url}/api/items/9`))).toBe('MISS');
+      await sleep(1200);
+      const stale = await fetch(`${app.url}/api/items/9`);
+      expect(stale.status).toBe(200);
+      expect(outcome(stale)).toBe('STALE');
+      // the refresh takes the loader's 500 ms in the background; then the entry is fresh again
+      await sleep(800);
+      expect(outcome(await fetch(`${app.url}/api/items/9`))).toBe('HIT');
+    } finally {
+      await stop(app);
+    }
+  });
+});
+
+describe.each(shared)('$id: Redis goes away under load', (set) => {
+  it('CACHE-14: no 5xx while Redis is down, and caching resumes once it is back', async () => {
+    const redis = await throwAwayRedis();
+    const app = await boot(appDir(set), { REDIS_URL: redis.url, ITEM_LOAD_MS: '5' });
+    const statuses = new Map<number, number>();
+    let failures = 0;
+    let running = true;
+    const worker = async (offset: number) => {
+      for (let i = 0; running; i++) {
+        const res = await fetch(`${app.url}/api/items/${((offset * 37 + i) % 200) + 1}`).catch(
+          () => undefined,
+        );
+        if (!res) failures++;
+        else {
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          await res.arrayBuffer();
+        }
+      }
+    };
+    try {
+      const load = Promise.all(Array.from({ length: 16 }, (_, i) => worker(i)));
+      await sleep(1500);
+      await redis.stop(); // killed mid-load
+      await sleep(2000);
+      const back = await throwAwayRedis(redis.port); // back on the same address
+      await sleep(3000); // reconnects within its retry backoff (at most 2 s)
+      running = false;
+      await load;
+
+      expect(failures).toBe(0);
+      expect([...statuses.keys()]).toEqual([200]);
+      expect(statuses.get(200)).toBeGreaterThan(100);
+      // caching resumed by itself: the shared store holds entries again, and a repeat is a hit
+      await fetch(`${app.url}/api/items/999`);
+      expect(outcome(await fetch(`${app.url}/api/items/999`))).toBe('HIT');
+      expect(await back.client.dbsize()).toBeGreaterThan(0);
+      const log = app.output();
+      expect(log).toContain('Redis is unreachable');
+      expect(log).toContain('Redis is back');
+      // one line per change of state, not one per request
+      expect(log.split('Redis is unreachable').length - 1).toBe(1);
+      await back.stop();
+    } finally {
+      running = false;
+      await stop(app);
+    }
+  });
+});

@@ -1,0 +1,58 @@
+// The newcomer's path, from the packed tarball as `npm create perf-app my-api --yes` runs it:
+// install with npm, a git repository with a first commit, then the project's own test command.
+
+import { execa } from 'execa';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFromTarball, workDir } from '../helpers/e2e.js';
+
+describe('npm create perf-app my-api --yes', () => {
+  let parent: string;
+  let project: string;
+  let output: string;
+  let exitCode: number | undefined;
+
+  beforeAll(async () => {
+    const tarball = (await readdir(workDir)).find((name) => name.endsWith('.tgz'));
+    if (!tarball) throw new Error('the global setup packs the tool first');
+    // outside this repository, so the project gets a repository of its own
+    parent = await mkdtemp(join(tmpdir(), 'perf-app-create-'));
+    project = join(parent, 'my-api');
+    const result = await createFromTarball(join(workDir, tarball), parent, [
+      'my-api',
+      '--yes',
+      '--pm',
+      'npm',
+    ]);
+    output = stripVTControlCharacters(`${result.stdout}\n${result.stderr}`);
+    exitCode = result.exitCode;
+  });
+  afterAll(() => rm(parent, { recursive: true, force: true }));
+
+  it('writes, installs and commits the project, and says what to run next', () => {
+    expect(exitCode, output).toBe(0);
+    expect(existsSync(join(project, 'node_modules', 'fastify'))).toBe(true);
+    expect(output).toContain('dependencies installed with npm');
+    expect(output).toContain('cd my-api');
+    expect(output).toContain('npm run dev');
+    expect(output).toMatch(
+      /npx create-perf-app@\d+\.\d+\.\d+ my-api --framework fastify --cache memory .*--pm npm$/m,
+    );
+  });
+
+  it('makes a git repository with one commit holding every file', async () => {
+    const log = await execa('git', ['log', '--oneline'], { cwd: project });
+    expect(log.stdout.trim().split('\n')).toHaveLength(1);
+    const status = await execa('git', ['status', '--porcelain'], { cwd: project });
+    expect(status.stdout).toBe('');
+  });
+
+  it("passes the project's own test command", async () => {
+    const test = await execa('npm', ['test'], { cwd: project, reject: false, all: true });
+    expect(test.exitCode, test.all).toBe(0);
+  });
+});

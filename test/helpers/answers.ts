@@ -1,0 +1,139 @@
+// the answer sets the unit tests generate: every combination the option model allows,
+// so a new option or choice is covered without touching the tests.
+
+import { generate } from '../../src/generate.js';
+import {
+  checkRules,
+  defaultAnswers,
+  frameworks,
+  optionKeys,
+  specOf,
+  type Answers,
+  type Framework,
+  type OptionKey,
+} from '../../src/options.js';
+import type { Tree } from '../../src/tree.js';
+
+export interface AnswerSet {
+  /** e.g. `framework=hono cache=redis`, for test names */
+  id: string;
+  answers: Answers;
+}
+
+function valuesOf(key: (typeof optionKeys)[number]): unknown[] {
+  const spec = specOf(key);
+  return spec.kind === 'choice' ? spec.choices.map((c) => c.value) : [true, false];
+}
+
+/** every combination of every option's values that breaks no rule */
+export function allAnswerSets(): AnswerSet[] {
+  let combos: Record<string, unknown>[] = [{}];
+  for (const key of optionKeys) {
+    combos = combos.flatMap((combo) => valuesOf(key).map((value) => ({ ...combo, [key]: value })));
+  }
+  return combos
+    .map((combo) => combo as Answers)
+    .filter((answers) => checkRules(answers).length === 0)
+    .map((answers) => ({
+      id: optionKeys.map((key) => `${key}=${String(answers[key])}`).join(' '),
+      answers,
+    }));
+}
+
+// "off" and "on" for each option: the value that means nothing, and the fullest one
+const offValue = (key: OptionKey): unknown => {
+  const spec = specOf(key);
+  if (spec.kind === 'toggle') return false;
+  return spec.choices.find((c) => c.value === 'none')?.value ?? spec.default;
+};
+const onValue = (key: OptionKey): unknown => {
+  const spec = specOf(key);
+  if (spec.kind === 'toggle') return true;
+  const fullest = ['tiered', 'br', 'nginx', 'postgres', 'otlp'];
+  return spec.choices.find((c) => fullest.includes(c.value))?.value ?? spec.default;
+};
+
+/**
+ * `fastify-memory-...`: the values in option order, toggles as `flag` / `no-flag` (a flag is
+ * lower case, as a package name must be)
+ */
+export function shortId(answers: Answers): string {
+  return optionKeys
+    .map((key) => {
+      const value = answers[key] as unknown;
+      const { flag } = specOf(key);
+      return value === true ? flag : value === false ? `no-${flag}` : String(value);
+    })
+    .join('-');
+}
+
+/** greedy all-pairs: each round takes the combination that covers the most uncovered pairs */
+export function allPairs(): Answers[] {
+  const valid = allAnswerSets().map((set) => set.answers);
+  const pairsOf = (answers: Answers) =>
+    optionKeys.flatMap((a, i) =>
+      optionKeys.slice(i + 1).map((b) => `${a}=${String(answers[a])}&${b}=${String(answers[b])}`),
+    );
+  const uncovered = new Set(valid.flatMap(pairsOf));
+  const chosen: Answers[] = [];
+  while (uncovered.size > 0) {
+    let best = valid[0] as Answers;
+    let bestGain = -1;
+    for (const answers of valid) {
+      const gain = pairsOf(answers).filter((pair) => uncovered.has(pair)).length;
+      if (gain > bestGain) [best, bestGain] = [answers, gain];
+    }
+    for (const pair of pairsOf(best)) uncovered.delete(pair);
+    chosen.push(best);
+  }
+  return chosen;
+}
+
+/**
+ * The sets the test suites run, as DESIGN.md asks: every pair of option values in at least
+ * one set, plus the defaults, all-off and all-on of each framework; only valid combinations.
+ */
+export function coveringSets(): AnswerSet[] {
+  const sets = new Map<string, Answers>();
+  const add = (answers: Answers) => {
+    if (checkRules(answers).length === 0) sets.set(shortId(answers), answers);
+  };
+  for (const framework of frameworks) {
+    add({ ...defaultAnswers(), framework });
+    add({ ...Object.fromEntries(optionKeys.map((k) => [k, offValue(k)])), framework } as Answers);
+    add({ ...Object.fromEntries(optionKeys.map((k) => [k, onValue(k)])), framework } as Answers);
+  }
+  for (const answers of allPairs()) add(answers);
+  return [...sets].map(([, answers]) => ({
+    id: optionKeys.map((key) => `${key}=${String(answers[key])}`).join(' '),
+    answers,
+  }));
+}
+
+/** the defaults, with this framework */
+export const answersFor = (framework: Framework): Answers => ({ ...defaultAnswers(), framework });
+
+export const defaultSets: AnswerSet[] = frameworks.map((framework) => ({
+  id: framework,
+  answers: answersFor(framework),
+}));
+
+const generated = new Map<string, Promise<Tree>>();
+
+/** generate(), once per name and answers in a test file: the trees are only read */
+export function generateOnce(name: string, answers: Answers): Promise<Tree> {
+  const key = `${name} ${JSON.stringify(answers)}`;
+  let tree = generated.get(key);
+  if (!tree) {
+    tree = generate(name, answers);
+    generated.set(key, tree);
+  }
+  return tree;
+}
+
+/** a file's content, failing the test with the path when the tree does not have it */
+export function contentOf(tree: Tree, path: string): string {
+  const file = tree.get(path);
+  if (!file) throw new Error(`the tree has no ${path}; it has ${tree.size} files`);
+  return file.content;
+}

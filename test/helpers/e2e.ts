@@ -1,0 +1,111 @@
+// helpers for the end-to-end suite: a packed tool, a shared workspace of generated apps,
+// and booting an app as `npm start` would.
+
+import { execa, type ResultPromise } from 'execa';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { answersToFlags } from '../../src/options.js';
+import type { OptionSet } from '../e2e/sets.js';
+
+export const repoRoot = resolve(import.meta.dirname, '../..');
+export const workDir = join(repoRoot, 'test/.work');
+export const workspaceDir = join(workDir, 'workspace');
+
+export const appDir = (set: OptionSet): string => join(workspaceDir, 'apps', `e2e-${set.id}`);
+
+/** `npm pack` the tool as it is published; returns the tarball's path */
+export async function packTool(): Promise<string> {
+  await mkdir(workDir, { recursive: true });
+  for (const old of await readdir(workDir)) if (old.endsWith('.tgz')) await rm(join(workDir, old));
+  // always the current sources: a stale dist/ would test yesterday's tool
+  await execa('npm', ['run', 'build'], { cwd: repoRoot });
+  const { stdout } = await execa('npm', ['pack', '--pack-destination', workDir, '--json'], {
+    cwd: repoRoot,
+  });
+  const [packed] = JSON.parse(stdout) as { filename: string }[];
+  if (!packed) throw new Error('npm pack wrote nothing');
+  return join(workDir, packed.filename);
+}
+
+/** runs the tarball the way `npm create perf-app` does: through `npm exec` */
+export function createFromTarball(tarball: string, cwd: string, args: string[]) {
+  return execa('npm', ['exec', '--yes', `--package=${tarball}`, '--', 'create-perf-app', ...args], {
+    cwd,
+    reject: false,
+    env: { CI: 'true' },
+    stdin: 'ignore',
+  });
+}
+
+/** generates every set into one npm workspace, so one install serves them all */
+export async function prepareWorkspace(tarball: string, sets: OptionSet[]): Promise<void> {
+  await rm(workspaceDir, { recursive: true, force: true });
+  await mkdir(join(workspaceDir, 'apps'), { recursive: true });
+  await writeFile(
+    join(workspaceDir, 'package.json'),
+    JSON.stringify({ name: 'e2e-workspace', private: true, workspaces: ['apps/*'] }, null, 2),
+  );
+  for (const set of sets) {
+    const args = [`apps/e2e-${set.id}`, ...answersToFlags(set.answers), '--no-install', '--no-git'];
+    const result = await createFromTarball(tarball, workspaceDir, args);
+    if (result.exitCode !== 0) {
+      throw new Error(
+        `create-perf-app ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`,
+      );
+    }
+  }
+  const install = await execa('npm', ['install', '--no-audit', '--no-fund'], {
+    cwd: workspaceDir,
+    reject: false,
+    all: true,
+  });
+  if (install.exitCode !== 0) throw new Error(`npm install failed:\n${install.all}`);
+  if (!existsSync(join(workspaceDir, 'node_modules')))
+    throw new Error('npm install made no node_modules');
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export interface BootedApp {
+  url: string;
+  process: ResultPromise;
+  output(): string;
+}
+
+/** starts `node dist/main.js` as `npm start` does and waits until /health answers */
+export async function boot(dir: string, env: Record<string, string> = {}): Promise<BootedApp> {
+  const port = await freePort();
+  const child = execa('node', ['--enable-source-maps', 'dist/main.js'], {
+    cwd: dir,
+    env: { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    reject: false,
+    all: true,
+    buffer: true,
+  });
+  let output = '';
+  child.all?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the app exited at start:\n${output}`);
+    const ok = await fetch(`${url}/health`).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (ok) return { url, process: child, output: () => output };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`the app did not answer /health within 30 s:\n${output}`);
+}

@@ -1,0 +1,89 @@
+// runs the built CLI on a pseudo-terminal, so it asks its questions, and types at it.
+// util-linux `script` provides the terminal; Python's pty module where that is missing.
+
+import { execFileSync, spawn } from 'node:child_process';
+import { stripVTControlCharacters } from 'node:util';
+import { cliEnv, cliPath } from './cli.js';
+
+const quote = (arg: string) => `'${arg.replaceAll("'", `'\\''`)}'`;
+
+function hasUtilLinuxScript(): boolean {
+  try {
+    return execFileSync('script', ['--version'], { encoding: 'utf8' }).includes('util-linux');
+  } catch {
+    return false;
+  }
+}
+
+/** the command that runs `argv` on a new terminal and exits with its exit code */
+function onTerminal(argv: string[]): [string, string[]] {
+  if (hasUtilLinuxScript()) return ['script', ['-qec', argv.map(quote).join(' '), '/dev/null']];
+  const python = [
+    'import os, pty, sys',
+    'status = pty.spawn(sys.argv[1:])',
+    'sys.exit(os.waitstatus_to_exitcode(status) % 256 if os.WIFEXITED(status) else 128 + os.WTERMSIG(status))',
+  ].join('\n');
+  return ['python3', ['-c', python, ...argv]];
+}
+
+export interface TerminalRun {
+  exitCode: number | null;
+  /** everything the CLI drew, without colour and cursor codes */
+  output: string;
+}
+
+/**
+ * Starts the CLI with `args` on a terminal in `cwd`, waits until its output matches `waitFor`,
+ * types `keys`, and resolves when it exits. Kills the whole process group after `timeoutMs`.
+ */
+export function typeAtPrompt(
+  args: string[],
+  options: { cwd: string; waitFor: RegExp; keys: string; timeoutMs?: number },
+): Promise<TerminalRun> {
+  const [command, commandArgs] = onTerminal([process.execPath, cliPath, ...args]);
+  const child = spawn(command, commandArgs, {
+    cwd: options.cwd,
+    env: cliEnv({ TERM: 'xterm-256color' }),
+    stdio: ['pipe', 'pipe', 'pipe'],
+    // a group of its own, so a timeout can end the terminal and the CLI under it together
+    detached: true,
+  });
+  let raw = '';
+  let typed = false;
+  return new Promise<TerminalRun>((resolve, reject) => {
+    const killGroup = () => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    const timer = setTimeout(() => {
+      killGroup();
+      reject(
+        new Error(
+          `no exit within ${options.timeoutMs ?? 15_000} ms (${typed ? 'after typing' : `never saw ${options.waitFor}`}); output:\n${stripVTControlCharacters(raw)}`,
+        ),
+      );
+    }, options.timeoutMs ?? 15_000);
+    const onOutput = (chunk: Buffer) => {
+      raw += chunk.toString('utf8');
+      if (!typed && options.waitFor.test(stripVTControlCharacters(raw))) {
+        typed = true;
+        child.stdin.write(options.keys);
+      }
+    };
+    child.stdout.on('data', onOutput);
+    child.stderr.on('data', onOutput);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      child.stdin.destroy();
+      killGroup();
+      resolve({ exitCode: code, output: stripVTControlCharacters(raw) });
+    });
+  });
+}

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { packageManagers, parseCommand, type CreateRequest } from '../../src/args.js';
+import { UsageError } from '../../src/errors.js';
+import { frameworks, optionKeys, specOf } from '../../src/options.js';
+
+function request(argv: string[]): CreateRequest {
+  const command = parseCommand(argv);
+  if (command.kind !== 'create') throw new Error(`expected a create command, got ${command.kind}`);
+  return command.request;
+}
+
+/** the UsageError parseCommand throws for argv; fails the test when it throws nothing or another error */
+function usageError(argv: string[]): UsageError {
+  try {
+    parseCommand(argv);
+  } catch (error) {
+    if (error instanceof UsageError) return error;
+    throw error;
+  }
+  throw new Error(`parseCommand(${JSON.stringify(argv)}) did not throw`);
+}
+
+describe('parseCommand', () => {
+  it('reads a bare directory with every run default: ask, install, git, write', () => {
+    expect(request(['my-api'])).toEqual({
+      dir: 'my-api',
+      given: {},
+      yes: false,
+      pm: undefined,
+      install: true,
+      git: true,
+      dryRun: false,
+      json: false,
+      force: false,
+    });
+  });
+
+  it('leaves the directory undefined when none is given, so it can be asked', () => {
+    expect(request(['--yes']).dir).toBeUndefined();
+  });
+
+  it('reads every run flag', () => {
+    expect(
+      request(['api', '-y', '--pm', 'pnpm', '--no-install', '--no-git', '--dry-run', '--force']),
+    ).toEqual({
+      dir: 'api',
+      given: {},
+      yes: true,
+      pm: 'pnpm',
+      install: false,
+      git: false,
+      dryRun: true,
+      json: false,
+      force: true,
+    });
+  });
+
+  it('accepts every package manager', () => {
+    for (const pm of packageManagers) expect(request(['api', '--pm', pm]).pm).toBe(pm);
+  });
+
+  it('accepts every value of every choice option, also as --flag=value', () => {
+    for (const key of optionKeys) {
+      const spec = specOf(key);
+      if (spec.kind !== 'choice') continue;
+      for (const { value } of spec.choices) {
+        expect(request(['api', `--${spec.flag}`, value]).given).toEqual({ [key]: value });
+        expect(request(['api', `--${spec.flag}=${value}`]).given).toEqual({ [key]: value });
+      }
+    }
+  });
+
+  it('rejects an unknown flag with a UsageError that names it and points to --help', () => {
+    const error = usageError(['my-api', '--frob']);
+    expect(error.message).toBe('Unknown flag: --frob');
+    expect(error.exitCode).toBe(2);
+    expect(error.hint).toContain('--help');
+  });
+
+  it('rejects an unknown short flag', () => {
+    expect(usageError(['-x']).message).toBe('Unknown flag: -x');
+  });
+
+  it('rejects an unknown --framework value, listing the ones it takes', () => {
+    expect(usageError(['api', '--framework', 'koa']).message).toBe(
+      `Unknown value for --framework: "koa". Use one of: ${frameworks.join(', ')}.`,
+    );
+  });
+
+  it('rejects an unknown --pm value, listing the ones it takes', () => {
+    expect(usageError(['api', '--pm', 'npx']).message).toBe(
+      `Unknown value for --pm: "npx". Use one of: ${packageManagers.join(', ')}.`,
+    );
+  });
+
+  it('rejects a flag that needs a value and has none', () => {
+    expect(usageError(['api', '--framework']).message).toBe('The flag --framework needs a value.');
+    expect(usageError(['api', '--pm']).message).toBe('The flag --pm needs a value.');
+  });
+
+  it('rejects two directories', () => {
+    expect(usageError(['one', 'two']).message).toBe(
+      'Expected one project directory, got 2: one two',
+    );
+  });
+
+  it('rejects --install with --no-install, and --git with --no-git', () => {
+    expect(usageError(['api', '--install', '--no-install']).message).toBe(
+      '--install and --no-install contradict each other: pick one.',
+    );
+    expect(usageError(['api', '--no-git', '--git']).message).toBe(
+      '--git and --no-git contradict each other: pick one.',
+    );
+  });
+
+  it('reads --install and --git as on', () => {
+    expect(request(['api', '--install', '--git'])).toMatchObject({ install: true, git: true });
+  });
+
+  it('makes --json a dry run', () => {
+    expect(request(['api', '--json'])).toMatchObject({ json: true, dryRun: true });
+    expect(request(['api', '--dry-run'])).toMatchObject({ json: false, dryRun: true });
+  });
+
+  it('reads --help and -h as help, whatever else is given', () => {
+    expect(parseCommand(['--help'])).toEqual({ kind: 'help' });
+    expect(parseCommand(['-h'])).toEqual({ kind: 'help' });
+    expect(parseCommand(['one', 'two', '--framework', 'koa', '--help'])).toEqual({ kind: 'help' });
+  });
+
+  it('reads --version and -v as version', () => {
+    expect(parseCommand(['--version'])).toEqual({ kind: 'version' });
+    expect(parseCommand(['-v'])).toEqual({ kind: 'version' });
+  });
+
+  it('prefers help to version when both are given', () => {
+    expect(parseCommand(['--version', '--help'])).toEqual({ kind: 'help' });
+  });
+});

@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildManifest, hashContent, manifestPath, type Manifest } from '../../src/manifest.js';
+import { defaultAnswers } from '../../src/options.js';
+import { Tree } from '../../src/tree.js';
+import { coveringSets, contentOf, generateOnce } from '../helpers/answers.js';
+import { repoRoot } from '../helpers/cli.js';
+import { validate } from '../helpers/json-schema.js';
+
+const rootPackage = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+};
+const schema = JSON.parse(
+  readFileSync(join(repoRoot, 'schema/perf-app.schema.json'), 'utf8'),
+) as Record<string, unknown>;
+
+describe('hashContent', () => {
+  it('is sha256- and the base64 SHA-256 of the UTF-8 bytes', () => {
+    expect(hashContent('')).toBe('sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=');
+    const text = 'héllo\n';
+    expect(hashContent(text)).toBe(
+      `sha256-${createHash('sha256').update(Buffer.from(text, 'utf8')).digest('base64')}`,
+    );
+    expect(hashContent('a')).not.toBe(hashContent('a\n'));
+  });
+});
+
+describe('buildManifest', () => {
+  it('lists every file of the tree but itself, in path order', () => {
+    const tree = new Tree();
+    tree.add('src/b.ts', 'b', 'framework');
+    tree.add(manifestPath, '{}', 'base');
+    tree.add('a.txt', 'a', 'base');
+    const manifest = buildManifest(tree, defaultAnswers());
+    expect(Object.keys(manifest.files)).toEqual(['a.txt', 'src/b.ts']);
+    expect(manifest.files['src/b.ts']).toEqual({ feature: 'framework', hash: hashContent('b') });
+  });
+});
+
+describe.each(coveringSets())('.perf-app.json for $id', ({ answers }) => {
+  const read = async () => {
+    const tree = await generateOnce('manifest-app', answers);
+    return { tree, manifest: JSON.parse(contentOf(tree, manifestPath)) as Manifest };
+  };
+
+  it('names its schema, the generator and the answers', async () => {
+    const { manifest } = await read();
+    expect(manifest.$schema).toBe(
+      `https://unpkg.com/${rootPackage.name}@${rootPackage.version}/schema/perf-app.schema.json`,
+    );
+    expect(manifest.generator).toEqual({ name: rootPackage.name, version: rootPackage.version });
+    expect(manifest.answers).toEqual(answers);
+  });
+
+  it('records the owner and hash of every other file, and not itself', async () => {
+    const { tree, manifest } = await read();
+    const others = tree.files().filter((f) => f.path !== manifestPath);
+    expect(Object.keys(manifest.files)).toEqual(others.map((f) => f.path));
+    expect(manifest.files).not.toHaveProperty([manifestPath]);
+    for (const file of others) {
+      expect(manifest.files[file.path], file.path).toEqual({
+        feature: file.owner,
+        hash: hashContent(file.content),
+      });
+    }
+  });
+
+  it('is owned by base and ends with a newline', async () => {
+    const { tree } = await read();
+    expect(tree.get(manifestPath)?.owner).toBe('base');
+    expect(contentOf(tree, manifestPath).endsWith('}\n')).toBe(true);
+  });
+
+  it('conforms to schema/perf-app.schema.json', async () => {
+    const { manifest } = await read();
+    expect(validate(schema, manifest)).toEqual([]);
+  });
+});
+
+describe('schema/perf-app.schema.json', () => {
+  it('rejects what a manifest must not be, so the check above can fail', async () => {
+    const tree = await generateOnce('manifest-app', defaultAnswers());
+    const good = JSON.parse(contentOf(tree, manifestPath)) as Manifest;
+    const [first] = Object.keys(good.files);
+    if (first === undefined) throw new Error('the manifest lists no files');
+    expect(validate(schema, { ...good, generator: { name: 'other', version: '1' } })).not.toEqual(
+      [],
+    );
+    expect(
+      validate(schema, { ...good, files: { [first]: { feature: 'base', hash: 'md5-x' } } }),
+    ).not.toEqual([]);
+    expect(validate(schema, { ...good, answers: { framework: 'koa' } })).not.toEqual([]);
+    const withoutFiles: Partial<Manifest> = { ...good };
+    delete withoutFiles.files;
+    expect(validate(schema, withoutFiles)).not.toEqual([]);
+  });
+});

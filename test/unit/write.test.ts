@@ -1,0 +1,193 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CliError } from '../../src/errors.js';
+import { Tree } from '../../src/tree.js';
+import { clashes, targetState, writeTree } from '../../src/write.js';
+import { filesUnder, pictureOf, tempDir } from '../helpers/fs.js';
+
+let root: string;
+let cleanup: () => Promise<void>;
+beforeEach(async () => {
+  ({ path: root, cleanup } = await tempDir('cpa-write-'));
+});
+afterEach(() => cleanup());
+
+function sampleTree(): Tree {
+  const tree = new Tree();
+  tree.add('package.json', '{ "name": "api" }\n', 'base');
+  tree.add('src/app.ts', 'export const app = 1;\n', 'framework');
+  tree.add('src/perf/deep/cache.ts', 'export const cache = 2;\n', 'cache');
+  tree.add('.gitignore', 'node_modules/\n', 'base');
+  return tree;
+}
+
+async function expectTreeWritten(tree: Tree, dir: string): Promise<void> {
+  for (const file of tree.files())
+    expect(await readFile(join(dir, file.path), 'utf8'), file.path).toBe(file.content);
+}
+
+/** staging folders are written beside the target: `.<name>.perf-app-<hex>` */
+async function stagingLeftIn(parent: string): Promise<string[]> {
+  return (await readdir(parent)).filter((entry) => entry.includes('.perf-app-'));
+}
+
+describe('targetState', () => {
+  it('is missing for a path that does not exist', async () => {
+    expect(await targetState(join(root, 'nope'))).toBe('missing');
+  });
+
+  it('is empty for a folder with nothing in it', async () => {
+    expect(await targetState(root)).toBe('empty');
+  });
+
+  it('is git-only for a folder that holds only .git', async () => {
+    await mkdir(join(root, '.git', 'objects'), { recursive: true });
+    expect(await targetState(root)).toBe('git-only');
+  });
+
+  it('is not-empty for a folder with any other entry, hidden ones included', async () => {
+    await writeFile(join(root, '.env'), 'A=1\n');
+    expect(await targetState(root)).toBe('not-empty');
+    await mkdir(join(root, '.git'));
+    expect(await targetState(root)).toBe('not-empty');
+  });
+
+  it('throws a CliError for a path that is a file', async () => {
+    const file = join(root, 'api');
+    await writeFile(file, 'not a folder');
+    await expect(targetState(file)).rejects.toThrow(CliError);
+    await expect(targetState(file)).rejects.toThrow(
+      `${file} exists and is a file, not a directory.`,
+    );
+  });
+});
+
+describe('clashes', () => {
+  it('names the files whose content differs, not the identical or absent ones', async () => {
+    const tree = sampleTree();
+    await writeFile(join(root, 'package.json'), '{ "name": "mine" }\n');
+    await writeFile(join(root, '.gitignore'), 'node_modules/\n');
+    expect(await clashes(tree, root)).toEqual(['package.json']);
+  });
+});
+
+describe('writeTree', () => {
+  it('creates a missing target, with missing parents, holding exactly the tree', async () => {
+    const dir = join(root, 'nested', 'api');
+    const tree = sampleTree();
+    await writeTree(tree, dir);
+    expect(await filesUnder(dir)).toEqual(tree.files().map((f) => f.path));
+    await expectTreeWritten(tree, dir);
+    expect(await stagingLeftIn(join(root, 'nested'))).toEqual([]);
+  });
+
+  it('fills an empty target', async () => {
+    const dir = join(root, 'api');
+    await mkdir(dir);
+    const tree = sampleTree();
+    await writeTree(tree, dir);
+    expect(await filesUnder(dir)).toEqual(tree.files().map((f) => f.path));
+    await expectTreeWritten(tree, dir);
+    expect(await stagingLeftIn(root)).toEqual([]);
+  });
+
+  it('writes beside a .git folder and keeps it as it was', async () => {
+    const dir = join(root, 'api');
+    await mkdir(join(dir, '.git'), { recursive: true });
+    await writeFile(join(dir, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    const tree = sampleTree();
+    await writeTree(tree, dir);
+    await expectTreeWritten(tree, dir);
+    expect(await readFile(join(dir, '.git', 'HEAD'), 'utf8')).toBe('ref: refs/heads/main\n');
+    expect(await stagingLeftIn(root)).toEqual([]);
+  });
+
+  it("writes beside the user's files when no path clashes, leaving theirs untouched", async () => {
+    const dir = join(root, 'api');
+    await mkdir(join(dir, 'src'), { recursive: true });
+    await writeFile(join(dir, 'notes.md'), 'mine\n');
+    await writeFile(join(dir, 'src', 'mine.ts'), 'export {};\n');
+    const tree = sampleTree();
+    await writeTree(tree, dir);
+    await expectTreeWritten(tree, dir);
+    expect(await readFile(join(dir, 'notes.md'), 'utf8')).toBe('mine\n');
+    expect(await readFile(join(dir, 'src', 'mine.ts'), 'utf8')).toBe('export {};\n');
+    expect(await stagingLeftIn(root)).toEqual([]);
+  });
+
+  it('does not count a file with identical content as a clash', async () => {
+    const dir = join(root, 'api');
+    const tree = sampleTree();
+    await mkdir(join(dir, 'src'), { recursive: true });
+    await writeFile(join(dir, 'src', 'app.ts'), contentOf(tree, 'src/app.ts'));
+    await writeFile(join(dir, 'notes.md'), 'mine\n');
+    await writeTree(tree, dir);
+    await expectTreeWritten(tree, dir);
+    expect(await readFile(join(dir, 'notes.md'), 'utf8')).toBe('mine\n');
+  });
+
+  it("refuses a clashing file with a CliError: the user's file untouched, nothing written, no staging left", async () => {
+    const dir = join(root, 'api');
+    await mkdir(dir);
+    await writeFile(join(dir, 'package.json'), '{ "name": "mine" }\n');
+    const before = await pictureOf(root);
+
+    const error = await writeTree(sampleTree(), dir).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(CliError);
+    expect((error as CliError).exitCode).toBe(1);
+    expect((error as CliError).message).toBe(
+      `${dir} already has different content in: package.json`,
+    );
+    expect((error as CliError).hint).toMatch(/^Nothing was written\./);
+    expect(await pictureOf(root)).toEqual(before);
+    expect(existsSync(join(dir, 'src'))).toBe(false);
+    expect(await stagingLeftIn(root)).toEqual([]);
+  });
+
+  it('names every clashing file', async () => {
+    const dir = join(root, 'api');
+    await mkdir(join(dir, 'src'), { recursive: true });
+    await writeFile(join(dir, 'package.json'), '{}\n');
+    await writeFile(join(dir, 'src', 'app.ts'), '// mine\n');
+    await expect(writeTree(sampleTree(), dir)).rejects.toThrow(
+      `${dir} already has different files at: package.json, src/app.ts`,
+    );
+  });
+
+  it("refuses a folder of the user's where the project has a file, writing nothing", async () => {
+    const dir = join(root, 'api');
+    await mkdir(join(dir, 'package.json'), { recursive: true });
+    const before = await pictureOf(root);
+    await expect(writeTree(sampleTree(), dir)).rejects.toThrow(CliError);
+    expect(await pictureOf(root)).toEqual(before);
+  });
+
+  it("refuses a file of the user's where the project needs a folder, writing nothing", async () => {
+    const dir = join(root, 'api');
+    await mkdir(dir);
+    await writeFile(join(dir, 'src'), 'a file named src\n');
+    const before = await pictureOf(root);
+    await expect(writeTree(sampleTree(), dir)).rejects.toThrow(CliError);
+    expect(await pictureOf(root)).toEqual(before);
+  });
+
+  it('leaves no SIGINT listener behind, whether it succeeds or fails', async () => {
+    const listeners = process.listenerCount('SIGINT');
+    await writeTree(sampleTree(), join(root, 'ok'));
+    await mkdir(join(root, 'clash'));
+    await writeFile(join(root, 'clash', 'package.json'), 'x');
+    await writeTree(sampleTree(), join(root, 'clash')).catch(() => undefined);
+    expect(process.listenerCount('SIGINT')).toBe(listeners);
+  });
+});
+
+function contentOf(tree: Tree, path: string): string {
+  const file = tree.get(path);
+  if (!file) throw new Error(`no ${path}`);
+  return file.content;
+}
