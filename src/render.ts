@@ -25,6 +25,19 @@ const slotMarker = (name: string) => `${markerEdge}slot:${name}${markerEdge}`;
 const markerLine = new RegExp(`^(\\s*)${markerEdge}slot:([\\w.-]+)${markerEdge}\\s*$`);
 hbs.registerHelper('slot', (name: string) => new hbs.SafeString(slotMarker(name)));
 
+// the generated project's prettier print width (templates/base/.prettierrc.json)
+const printWidth = 100;
+/**
+ * `{{constant "export const appName" name}}`: a string constant, broken after `=` as prettier
+ * breaks it when the line would pass the print width (a package name may be 214 characters).
+ * A package name holds no quote or backslash, so it needs no escaping.
+ */
+hbs.registerHelper('constant', (declaration: string, value: string) => {
+  const literal = `'${value}'`;
+  const line = `${declaration} = ${literal};`;
+  return line.length <= printWidth ? line : `${declaration} =\n  ${literal};`;
+});
+
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
 function compile(file: string): HandlebarsTemplateDelegate {
   let template = compiled.get(file);

@@ -110,12 +110,12 @@ const tieredEnv: EnvVar[] = [
   },
 ];
 
-function configSection(answers: Answers, name: string): string {
+function configSection(answers: Answers): string {
   const backend = answers.cache;
   const lines = [
     '// CACHE-1..14',
     'cache: {',
-    `  prefix: e.CACHE_PREFIX ?? '${name}',`,
+    '  prefix: e.CACHE_PREFIX ?? appName,',
     '  keyVersion: e.CACHE_KEY_VERSION,',
     '  memory: { maxEntries: e.CACHE_MAX_ENTRIES, maxBytes: e.CACHE_MAX_BYTES },',
     '  ttl: {',
@@ -190,12 +190,12 @@ export const cache: Feature = {
     ...(shared(answers.cache) ? sharedEnv : []),
     ...(answers.cache === 'tiered' ? tieredEnv : []),
   ],
-  slots: (answers, name) => ({
+  slots: (answers) => ({
     'config.helpers': [
       "const keyPrefix = z.string().regex(/^[\\w.-]+$/, { error: 'takes letters, digits, _ . and -' });",
       "const idList = z.string().regex(/^\\d+(,\\d+)*$/, { error: 'takes ids like 1,2,3' });",
     ],
-    'config.sections': [configSection(answers, name)],
+    'config.sections': [configSection(answers)],
     'context.imports': [
       "import { createItemService, type ItemService } from './items/service.js';",
       "import { ItemSource } from './items/source.js';",

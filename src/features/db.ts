@@ -55,24 +55,22 @@ const env: EnvVar[] = [
   },
 ];
 
-function configSection(name: string): string {
-  return [
-    '// POOL-1..4',
-    'db: {',
-    '  url: e.DATABASE_URL,',
-    '  embeddedDir: e.PGLITE_DIR,',
-    `  applicationName: '${name}',`,
-    '  pool: {',
-    '    max: e.DB_POOL_MAX,',
-    '    connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,',
-    '    idleTimeoutMs: e.DB_IDLE_TIMEOUT_MS,',
-    '    maxLifetimeSeconds: e.DB_MAX_LIFETIME_SECONDS,',
-    '    statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,',
-    '  },',
-    '  slowQueryMs: e.DB_SLOW_QUERY_MS,',
-    '},',
-  ].join('\n');
-}
+const configSection = [
+  '// POOL-1..4',
+  'db: {',
+  '  url: e.DATABASE_URL,',
+  '  embeddedDir: e.PGLITE_DIR,',
+  '  applicationName: appName,',
+  '  pool: {',
+  '    max: e.DB_POOL_MAX,',
+  '    connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,',
+  '    idleTimeoutMs: e.DB_IDLE_TIMEOUT_MS,',
+  '    maxLifetimeSeconds: e.DB_MAX_LIFETIME_SECONDS,',
+  '    statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,',
+  '  },',
+  '  slowQueryMs: e.DB_SLOW_QUERY_MS,',
+  '},',
+].join('\n');
 
 const readmeSection = [
   '',
@@ -105,11 +103,11 @@ export const db: Feature = {
   devDependencies: () => ['@types/pg'],
   env: () => env,
   gitignore: ['data/'],
-  slots: (_answers, name) => ({
+  slots: () => ({
     'config.helpers': [
       "const postgresUrl = z.url({ protocol: /^postgres(ql)?$/, error: 'takes a postgres:// URL' });",
     ],
-    'config.sections': [configSection(name)],
+    'config.sections': [configSection],
     'context.imports': [
       "import { createDbItems, createItemsTable, type DbItems } from './db/items.js';",
       "import { openDatabase, type Database } from './perf/db/database.js';",

@@ -162,17 +162,16 @@ const configHelpers = [
   ].join('\n'),
 ];
 
-const configSection = (name: string) =>
-  [
-    '// OBS-1..4: read by the preload, src/perf/tracing/register.ts, before the app starts',
-    'tracing: {',
-    `  serviceName: e.OTEL_SERVICE_NAME ?? '${name}',`,
-    "  endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318',",
-    '  sampler: e.OTEL_TRACES_SAMPLER,',
-    '  ratio: e.OTEL_TRACES_SAMPLER_ARG,',
-    '  flushTimeoutMs: e.TRACING_FLUSH_TIMEOUT_MS,',
-    '},',
-  ].join('\n');
+const configSection = [
+  '// OBS-1..4: read by the preload, src/perf/tracing/register.ts, before the app starts',
+  'tracing: {',
+  '  serviceName: e.OTEL_SERVICE_NAME ?? appName,',
+  "  endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318',",
+  '  sampler: e.OTEL_TRACES_SAMPLER,',
+  '  ratio: e.OTEL_TRACES_SAMPLER_ARG,',
+  '  flushTimeoutMs: e.TRACING_FLUSH_TIMEOUT_MS,',
+  '},',
+].join('\n');
 
 const readmeSection = (answers: Answers) =>
   [
@@ -202,9 +201,9 @@ export const tracing: Feature = {
   dependencies: packages,
   preload: () => ['perf/tracing/register'],
   env: () => env,
-  slots: (answers, name) => ({
+  slots: (answers) => ({
     'config.helpers': configHelpers,
-    'config.sections': [configSection(name)],
+    'config.sections': [configSection],
     'context.imports': ["import { stopTracing } from './perf/tracing/sdk.js';"],
     'context.create': [
       [

@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { appDir, boot, freePort, type BootedApp } from '../helpers/e2e.js';
-import { optionSets } from './sets.js';
+import { onePer, optionSets } from './sets.js';
 
 const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -50,7 +50,11 @@ async function throwAwayRedis(port?: number) {
   };
 }
 
-const cached = optionSets.filter((set) => set.answers.cache !== 'none');
+// each backend on each framework, once
+const cached = onePer(
+  optionSets.filter((set) => set.answers.cache !== 'none'),
+  ({ framework, cache }) => `${framework} ${cache}`,
+);
 const shared = cached.filter(
   (set) => set.answers.cache === 'redis' || set.answers.cache === 'tiered',
 );

@@ -8,10 +8,14 @@ import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { appDir, boot, freePort } from '../helpers/e2e.js';
-import { optionSets } from './sets.js';
+import { onePer, optionSets } from './sets.js';
 
 const behindNginx = optionSets.filter((set) => set.answers.proxy === 'nginx');
-const withDownloads = behindNginx.filter((set) => set.answers.streaming);
+// downloads through nginx, once per framework
+const withDownloads = onePer(
+  behindNginx.filter((set) => set.answers.streaming),
+  ({ framework }) => framework,
+);
 
 // running as root, nginx would hand its workers to `nobody`, who may not read the app's folder
 const asUser = process.getuid?.() === 0 ? ' user root;' : '';

@@ -2,7 +2,8 @@
 // pair of option values appears in at least one set (all-pairs), plus the defaults, all-off
 // and all-on for each framework. It reads the option model, so a new option is covered at once.
 
-import { defaultAnswers, frameworks, type Answers } from '../../src/options.js';
+import { activeFeatures } from '../../src/features/index.js';
+import { defaultAnswers, frameworks, optionKeys, type Answers } from '../../src/options.js';
 import { coveringSets, shortId } from '../helpers/answers.js';
 
 export interface OptionSet {
@@ -21,3 +22,47 @@ export const optionSets: OptionSet[] = coveringSets().map(({ answers }) => ({
 export const defaultSetIds = new Set(
   frameworks.map((framework) => shortId({ ...defaultAnswers(), framework })),
 );
+
+/**
+ * One set (the last) for each value of `key`: a suite that checks one behaviour across processes
+ * (a stampede, a Redis outage) needs it once per framework and backend, not once per set.
+ */
+export function onePer(sets: OptionSet[], key: (answers: Answers) => string): OptionSet[] {
+  return [...new Map(sets.map((set) => [key(set.answers), set])).values()];
+}
+
+/** what a set shows on its framework: each template layer it renders, and each answer */
+function traitsOf({ answers }: OptionSet): string[] {
+  const layers = activeFeatures(answers).flatMap((feature) => feature.layers?.(answers) ?? []);
+  const values = optionKeys.map((key) => `${key}=${String(answers[key])}`);
+  return [...layers, ...values].map((trait) => `${answers.framework} ${trait}`);
+}
+
+/**
+ * The sets whose generated apps run their own test suites: the fewest (chosen greedily) in
+ * which every template layer and every option value meets every framework, plus the defaults
+ * and all-off sets. So every test file we ship runs on every framework, and every value is
+ * tested somewhere; the other sets are still generated, type-checked, linted, booted and
+ * probed. Running every app's suite would double the run for pairs the layers already cover.
+ */
+export const ownTestSets: OptionSet[] = (() => {
+  const allOff = (answers: Answers) =>
+    optionKeys.every((key) => key === 'framework' || answers[key] === 'none' || !answers[key]);
+  const uncovered = new Set(optionSets.flatMap(traitsOf));
+  const chosen = new Set(
+    optionSets.filter((set) => defaultSetIds.has(set.id) || allOff(set.answers)),
+  );
+  for (const set of chosen) for (const trait of traitsOf(set)) uncovered.delete(trait);
+  while (uncovered.size > 0) {
+    let best: OptionSet | undefined;
+    let bestGain = 0;
+    for (const set of optionSets) {
+      const gain = traitsOf(set).filter((trait) => uncovered.has(trait)).length;
+      if (gain > bestGain) [best, bestGain] = [set, gain];
+    }
+    if (!best) break;
+    for (const trait of traitsOf(best)) uncovered.delete(trait);
+    chosen.add(best);
+  }
+  return optionSets.filter((set) => chosen.has(set));
+})();

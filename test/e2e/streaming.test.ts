@@ -7,16 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appDir, boot, type BootedApp } from '../helpers/e2e.js';
-import { optionSets } from './sets.js';
+import { onePer, optionSets } from './sets.js';
 
 const mb = 1024 * 1024;
 
 // one set per framework with streaming on
-const streamingSets = [
-  ...new Map(
-    optionSets.filter((set) => set.answers.streaming).map((set) => [set.answers.framework, set]),
-  ).values(),
-];
+const streamingSets = onePer(
+  optionSets.filter((set) => set.answers.streaming),
+  ({ framework }) => framework,
+);
 
 async function rssBytes(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');

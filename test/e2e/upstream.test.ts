@@ -5,16 +5,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { appDir, boot, freePort, type BootedApp } from '../helpers/e2e.js';
-import { optionSets } from './sets.js';
+import { onePer, optionSets } from './sets.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** one set with the HTTP client per framework */
-const sets = [
-  ...new Map(
-    optionSets.filter((set) => set.answers.httpClient).map((set) => [set.answers.framework, set]),
-  ).values(),
-];
+const sets = onePer(
+  optionSets.filter((set) => set.answers.httpClient),
+  ({ framework }) => framework,
+);
 
 interface Answer {
   status: number;

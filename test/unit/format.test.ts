@@ -6,9 +6,12 @@ import { coveringSets, contentOf, generateOnce } from '../helpers/answers.js';
 // must already be formatted, whatever the answers. Checking here costs no install.
 const formatted = /\.(ts|js|json|md|ya?ml)$/;
 
+// a long name (as the end-to-end apps have) pushes the lines it appears in past the print width
+const longName = 'a-service-with-a-name-long-enough-to-push-the-lines-it-is-in-past-the-print-width';
+
 describe.each(coveringSets())('$id', ({ answers }) => {
   it('writes every file already formatted by prettier', async () => {
-    const tree = await generateOnce('fmt-app', answers);
+    const tree = await generateOnce(longName, answers);
     const options = JSON.parse(contentOf(tree, '.prettierrc.json')) as prettier.Options;
     const unformatted: string[] = [];
     for (const file of tree.files()) {

@@ -1,8 +1,9 @@
 import { SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
+import { appName } from '../config.js';
 
 export type SpanAttributes = Attributes;
 
-const tracer = trace.getTracer('{{name}}');
+const tracer = trace.getTracer(appName);
 
 /**
  * OBS-3: runs `fn` in a span of its own, a child of the request's, so that a trace shows this
