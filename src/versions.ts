@@ -43,7 +43,6 @@ export const versions = {
   '@types/pg': '^8.23.1',
   '@types/compression': '^1.8.1',
   autocannon: '^8.0.0',
-  execa: '^9.6.0',
   '@types/node': '^20.19.8',
   eslint: '^9.39.1',
   globals: '^16.5.0',

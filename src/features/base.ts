@@ -11,7 +11,6 @@ export const base: Feature = {
     '@types/autocannon',
     '@types/node',
     'autocannon',
-    'execa',
     'eslint',
     'globals',
     'pino-pretty',

@@ -1,11 +1,19 @@
 // once per end-to-end run: pack the tool, generate every option set from the tarball into one
-// workspace, install it once, and build every app. Test files then only check and probe.
+// workspace, install it once, build every app and type-check it. Test files then only check
+// and probe.
 
 import { execa } from 'execa';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { appDir, packTool, prepareWorkspace, workDir } from '../helpers/e2e.js';
-import { optionSets } from './sets.js';
+import {
+  appDir,
+  packTool,
+  prepareWorkspace,
+  typecheckReport,
+  workDir,
+  workspaceDir,
+} from '../helpers/e2e.js';
+import { optionSets, type OptionSet } from './sets.js';
 
 const lockFile = join(workDir, 'e2e.lock');
 
@@ -32,6 +40,61 @@ function isAlive(pid: number): boolean {
 
 const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
 
+/** the sets in two halves, one per core */
+const halves = (sets: OptionSet[]) => [
+  sets.filter((_, i) => i % 2 === 0),
+  sets.filter((_, i) => i % 2 === 1),
+];
+
+/**
+ * `tsc --build` over many projects parses the shared declarations (node, fastify, zod, ...)
+ * once per process instead of once per project: the same compiler and tsconfig as each app's
+ * own script, at a third of the time. `--force`: never trust a build info file.
+ */
+function tscBuild(sets: OptionSet[], tsconfig: string, flags: string[] = []) {
+  const projects = sets.map((set) => join(appDir(set), tsconfig));
+  return execa('npx', ['tsc', '--build', '--force', ...flags, ...projects], {
+    cwd: workspaceDir,
+    reject: false,
+    all: true,
+  });
+}
+
+/**
+ * What `npm run build` does in every app: `tsc -p tsconfig.build.json`, then the `postbuild`
+ * script where the app has one (precompressed siblings of public/).
+ */
+async function buildAll(): Promise<void> {
+  const builds = await Promise.all(
+    halves(optionSets).map((half) => tscBuild(half, 'tsconfig.build.json')),
+  );
+  for (const build of builds) {
+    if (build.exitCode !== 0) throw new Error(`building the apps failed:\n${build.all}`);
+  }
+  const post = await execa('npm', ['run', 'postbuild', '--workspaces', '--if-present'], {
+    cwd: workspaceDir,
+    reject: false,
+    all: true,
+  });
+  if (post.exitCode !== 0) throw new Error(`a postbuild script failed:\n${post.all}`);
+}
+
+/**
+ * What `npm run typecheck` (`tsc --noEmit`) does in every app, its output kept for
+ * apps.test.ts, which fails the set whose files it names.
+ */
+async function typecheckAll(): Promise<void> {
+  const checks = await Promise.all(
+    halves(optionSets).map((half) => tscBuild(half, 'tsconfig.json', ['--noEmit'])),
+  );
+  const output = checks.map((check) => check.all ?? '').join('\n');
+  const failed = checks.some((check) => check.exitCode !== 0);
+  if (failed && !optionSets.some((set) => output.includes(`apps/e2e-${set.id}/`))) {
+    throw new Error(`type-checking the apps failed, in no app's file:\n${output}`);
+  }
+  await writeFile(typecheckReport, output);
+}
+
 export async function teardown(): Promise<void> {
   await rm(lockFile, { force: true });
 }
@@ -42,22 +105,18 @@ export default async function setup(): Promise<() => Promise<void>> {
   const tarball = await packTool();
   await prepareWorkspace(tarball, optionSets);
   const installed = Date.now();
-  // two builds at a time: the machine has two cores
-  const queue = [...optionSets];
-  const worker = async () => {
-    for (let set = queue.shift(); set; set = queue.shift()) {
-      const build = await execa('npm', ['run', 'build'], {
-        cwd: appDir(set),
-        reject: false,
-        all: true,
-      });
-      if (build.exitCode !== 0)
-        throw new Error(`e2e-${set.id}: npm run build failed:\n${build.all}`);
-    }
-  };
-  await Promise.all([worker(), worker()]);
+  await buildAll();
+  const built = Date.now();
+  await typecheckAll();
+  // the build info files tsc --build leaves are not part of an app a user has
+  await Promise.all(
+    optionSets.flatMap((set) => [
+      rm(join(appDir(set), 'tsconfig.build.tsbuildinfo'), { force: true }),
+      rm(join(appDir(set), 'dist', 'tsconfig.tsbuildinfo'), { force: true }),
+    ]),
+  );
   console.log(
-    `e2e: ${optionSets.length} apps generated and installed in ${seconds(installed - started)}, built in ${seconds(Date.now() - installed)}`,
+    `e2e: ${optionSets.length} apps generated and installed in ${seconds(installed - started)}, built in ${seconds(built - installed)}, type-checked in ${seconds(Date.now() - built)}`,
   );
   return teardown;
 }

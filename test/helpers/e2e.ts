@@ -15,6 +15,9 @@ export const workspaceDir = join(workDir, 'workspace');
 
 export const appDir = (set: OptionSet): string => join(workspaceDir, 'apps', `e2e-${set.id}`);
 
+/** what type-checking every app printed (global-setup.ts); apps.test.ts reads it */
+export const typecheckReport = join(workDir, 'typecheck.txt');
+
 /** `npm pack` the tool as it is published; returns the tarball's path */
 export async function packTool(): Promise<string> {
   await mkdir(workDir, { recursive: true });
@@ -47,7 +50,7 @@ export async function prepareWorkspace(tarball: string, sets: OptionSet[]): Prom
     join(workspaceDir, 'package.json'),
     JSON.stringify({ name: 'e2e-workspace', private: true, workspaces: ['apps/*'] }, null, 2),
   );
-  for (const set of sets) {
+  const create = async (set: OptionSet) => {
     const args = [`apps/e2e-${set.id}`, ...answersToFlags(set.answers), '--no-install', '--no-git'];
     const result = await createFromTarball(tarball, workspaceDir, args);
     if (result.exitCode !== 0) {
@@ -55,7 +58,14 @@ export async function prepareWorkspace(tarball: string, sets: OptionSet[]): Prom
         `create-perf-app ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`,
       );
     }
-  }
+  };
+  // the first run unpacks the tarball into npm's cache; then two at a time, one per core
+  const [first, ...rest] = sets;
+  if (first) await create(first);
+  const worker = async () => {
+    for (let set = rest.shift(); set; set = rest.shift()) await create(set);
+  };
+  await Promise.all([worker(), worker()]);
   const install = await execa('npm', ['install', '--no-audit', '--no-fund'], {
     cwd: workspaceDir,
     reject: false,

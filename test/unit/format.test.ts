@@ -7,7 +7,8 @@ import { coveringSets, contentOf, generateOnce } from '../helpers/answers.js';
 const formatted = /\.(ts|js|json|md|ya?ml)$/;
 
 // a long name (as the end-to-end apps have) pushes the lines it appears in past the print width
-const longName = 'a-service-with-a-name-long-enough-to-push-the-lines-it-is-in-past-the-print-width';
+const longName =
+  'a-service-with-a-name-long-enough-to-push-the-lines-it-is-in-past-the-print-width';
 
 describe.each(coveringSets())('$id', ({ answers }) => {
   it('writes every file already formatted by prettier', async () => {

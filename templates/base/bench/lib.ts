@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
-import { execa, type ResultPromise } from 'execa';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { createServer } from 'node:net';
 
 // RUN-5: every figure comes from this run, on this machine, side by side: compare rows of one
@@ -33,7 +34,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitForHealth(url: string, child: ResultPromise): Promise<void> {
+async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null)
@@ -52,18 +53,18 @@ async function waitForHealth(url: string, child: ResultPromise): Promise<void> {
 
 async function boot(command: string, args: string[], env: Record<string, string>): Promise<Booted> {
   const port = await freePort();
-  const child = execa(command, args, {
-    env: { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+  const child = spawn(command, args, {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
-    reject: false,
   });
+  const exited = once(child, 'exit');
   const url = `http://127.0.0.1:${port}`;
   await waitForHealth(url, child);
   return {
     url,
     async stop() {
       child.kill('SIGTERM');
-      await child;
+      await exited;
     },
   };
 }
