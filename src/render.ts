@@ -25,8 +25,10 @@ const slotMarker = (name: string) => `${markerEdge}slot:${name}${markerEdge}`;
 const markerLine = new RegExp(`^(\\s*)${markerEdge}slot:([\\w.-]+)${markerEdge}\\s*$`);
 hbs.registerHelper('slot', (name: string) => new hbs.SafeString(slotMarker(name)));
 
-// the generated project's prettier print width (templates/base/.prettierrc.json)
-const printWidth = 100;
+// the generated project's prettier print width
+const { printWidth } = JSON.parse(
+  readFileSync(join(templatesDir, 'base', '.prettierrc.json'), 'utf8'),
+) as { printWidth: number };
 /**
  * `{{constant "export const appName" name}}`: a string constant, broken after `=` as prettier
  * breaks it when the line would pass the print width (a package name may be 214 characters).

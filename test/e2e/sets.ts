@@ -4,7 +4,7 @@
 
 import { activeFeatures } from '../../src/features/index.js';
 import { defaultAnswers, frameworks, optionKeys, type Answers } from '../../src/options.js';
-import { coveringSets, shortId } from '../helpers/answers.js';
+import { coveringSets, greedyCover, shortId } from '../helpers/answers.js';
 
 export interface OptionSet {
   /** short and unique; the app's directory is `e2e-<id>` */
@@ -48,21 +48,7 @@ function traitsOf({ answers }: OptionSet): string[] {
 export const ownTestSets: OptionSet[] = (() => {
   const allOff = (answers: Answers) =>
     optionKeys.every((key) => key === 'framework' || answers[key] === 'none' || !answers[key]);
-  const uncovered = new Set(optionSets.flatMap(traitsOf));
-  const chosen = new Set(
-    optionSets.filter((set) => defaultSetIds.has(set.id) || allOff(set.answers)),
-  );
-  for (const set of chosen) for (const trait of traitsOf(set)) uncovered.delete(trait);
-  while (uncovered.size > 0) {
-    let best: OptionSet | undefined;
-    let bestGain = 0;
-    for (const set of optionSets) {
-      const gain = traitsOf(set).filter((trait) => uncovered.has(trait)).length;
-      if (gain > bestGain) [best, bestGain] = [set, gain];
-    }
-    if (!best) break;
-    for (const trait of traitsOf(best)) uncovered.delete(trait);
-    chosen.add(best);
-  }
+  const always = optionSets.filter((set) => defaultSetIds.has(set.id) || allOff(set.answers));
+  const chosen = new Set(greedyCover(optionSets, traitsOf, always));
   return optionSets.filter((set) => chosen.has(set));
 })();

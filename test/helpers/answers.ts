@@ -67,26 +67,42 @@ export function shortId(answers: Answers): string {
     .join('-');
 }
 
+/**
+ * Greedy set cover: starting from `chosen`, each round adds the candidate with the most traits
+ * no chosen one has yet (the first such, on a tie), until every candidate's traits are had.
+ */
+export function greedyCover<T>(
+  candidates: T[],
+  traitsOf: (candidate: T) => string[],
+  chosen: T[] = [],
+): T[] {
+  const uncovered = new Set(candidates.flatMap(traitsOf));
+  const picked = [...chosen];
+  for (const candidate of picked) for (const trait of traitsOf(candidate)) uncovered.delete(trait);
+  while (uncovered.size > 0) {
+    let best: T | undefined;
+    let bestGain = 0;
+    for (const candidate of candidates) {
+      const gain = traitsOf(candidate).filter((trait) => uncovered.has(trait)).length;
+      if (gain > bestGain) [best, bestGain] = [candidate, gain];
+    }
+    if (best === undefined) break;
+    for (const trait of traitsOf(best)) uncovered.delete(trait);
+    picked.push(best);
+  }
+  return picked;
+}
+
 /** greedy all-pairs: each round takes the combination that covers the most uncovered pairs */
 export function allPairs(): Answers[] {
-  const valid = allAnswerSets().map((set) => set.answers);
   const pairsOf = (answers: Answers) =>
     optionKeys.flatMap((a, i) =>
       optionKeys.slice(i + 1).map((b) => `${a}=${String(answers[a])}&${b}=${String(answers[b])}`),
     );
-  const uncovered = new Set(valid.flatMap(pairsOf));
-  const chosen: Answers[] = [];
-  while (uncovered.size > 0) {
-    let best = valid[0] as Answers;
-    let bestGain = -1;
-    for (const answers of valid) {
-      const gain = pairsOf(answers).filter((pair) => uncovered.has(pair)).length;
-      if (gain > bestGain) [best, bestGain] = [answers, gain];
-    }
-    for (const pair of pairsOf(best)) uncovered.delete(pair);
-    chosen.push(best);
-  }
-  return chosen;
+  return greedyCover(
+    allAnswerSets().map((set) => set.answers),
+    pairsOf,
+  );
 }
 
 /**

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pino, type Logger } from 'pino';
-import type { Config } from '../config.js';
+import { appName, type Config } from '../config.js';
 
-export function createLogger(config: Pick<Config, 'name' | 'logLevel'>): Logger {
-  return pino({ name: config.name, level: config.logLevel });
+export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
+  return pino({ name: appName, level: config.logLevel });
 }
 
 // probes hit every few seconds; a line each would bury the requests that matter
