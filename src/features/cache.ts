@@ -201,8 +201,14 @@ export const cache: Feature = {
       "import { ItemSource } from './items/source.js';",
       "import { createCache } from './perf/cache/backend.js';",
       "import type { Cache } from './perf/cache/cache.js';",
+      "import { FrontCache } from './perf/cache/front.js';",
     ],
-    'context.fields': ['cache: Cache;', 'items: ItemService;'],
+    'context.fields': [
+      'cache: Cache;',
+      'items: ItemService;',
+      '/** CACHE-15: the front tier, when the cache has an in-process tier */',
+      'frontCache: FrontCache | undefined;',
+    ],
     'context.create': [
       [
         'const { cache, rows } = await createCache(config.cache, logger);',
@@ -214,9 +220,13 @@ export const cache: Feature = {
         'const source = new ItemSource(rows, config.cache.itemLoadMs);',
         'const items = createItemService(cache, source, config.cache.ttl);',
         'starters.push(() => items.warmUp(config.cache.warmUp));',
+        '// CACHE-15: hits of the cached routes are answered before the framework, from the',
+        "// in-process tier (memory, or tiered's L1; a cache in Redis only has none)",
+        'const frontCache = cache.store.local ? new FrontCache(cache) : undefined;',
+        'if (frontCache) items.serveFrom(frontCache);',
       ].join('\n'),
     ],
-    'context.values': ['cache,', 'items,'],
+    'context.values': ['cache,', 'items,', 'frontCache,', 'front: frontCache?.serve,'],
     'readme.routes': [
       '| `GET /api/items/:id` | item 1..1000 (about 2 KB of JSON), memoized by id; 404 outside that range |',
       '| `PUT /api/items/:id` | replaces fields of the item; its cached entry is invalidated before the answer |',

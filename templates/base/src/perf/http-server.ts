@@ -1,17 +1,28 @@
-import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { logRequests } from './logger.js';
 
+/** answers a request before any framework sees it and returns true, or returns false */
+export type FrontHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
+
 /**
  * The node:http server every framework runs on, so that connection handling is the same
- * whichever framework answers the request.
+ * whichever framework answers the request. A request `front` answers (the response cache's
+ * front tier, CACHE-15) never reaches the framework.
  */
 export function createHttpServer(
   listener: RequestListener,
   http: Config['http'],
   logger: Logger,
+  front?: FrontHandler,
 ): Server {
   const logRequest = logRequests(logger);
   const drain: Drain = { draining: false, sockets: new Set(), busy: new Set() };
@@ -26,6 +37,7 @@ export function createHttpServer(
       res.end(JSON.stringify({ error: `Request body is over ${http.bodyLimitBytes} bytes` }));
       return;
     }
+    if (front?.(req, res)) return;
     listener(req, res);
   });
   // CONN-1: keep idle sockets open longer than the load balancer does (60 s on most), so it

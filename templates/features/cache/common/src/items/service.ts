@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import type { Cache } from '../perf/cache/cache.js';
+import type { FrontCache } from '../perf/cache/front.js';
 import {
   jsonReply,
   jsonResponse,
@@ -18,10 +19,11 @@ import { isItemId, type ItemSource } from './source.js';
 type Ttls = Config['cache']['ttl'];
 
 // HTTP-3: items change through PUT, so browsers revalidate every time (a cheap 304 with the
-// ETag); catalog pages may be kept by browsers and shared caches for the TTL
+// ETag); catalog pages may be kept by browsers for the TTL, and by shared caches unless the
+// page is a member's: an answer that depends on credentials is private
 const itemPolicy: CachePolicy = { cacheControl: 'public, no-cache' };
-const catalogPolicy = (ttl: Ttls['catalog']): CachePolicy => ({
-  cacheControl: `public, max-age=${ttl.ttlMs / 1000}, stale-while-revalidate=${ttl.graceMs / 1000}`,
+const catalogPolicy = (ttl: Ttls['catalog'], member: boolean): CachePolicy => ({
+  cacheControl: `${member ? 'private' : 'public'}, max-age=${ttl.ttlMs / 1000}, stale-while-revalidate=${ttl.graceMs / 1000}`,
   // HTTP-5: the key reads these headers, so shared caches must too
   vary: 'Accept-Language, Authorization',
 });
@@ -50,10 +52,17 @@ export function pickLanguage(
 
 export const catalogPages = { min: 1, max: 20 } as const;
 
+function catalogPage(param: string | undefined): number | undefined {
+  const page = Number(param ?? catalogPages.min);
+  const valid = Number.isInteger(page) && page >= catalogPages.min && page <= catalogPages.max;
+  return valid ? page : undefined;
+}
+
 /** the sample routes' logic, framework-neutral: each method returns what the route sends */
 export function createItemService(cache: Cache, source: ItemSource, ttl: Ttls) {
   // COMP-4: set when compression is on; each response is then stored with its compressed forms
   let encoder: ResponseEncoder | undefined;
+  let front: FrontCache | undefined;
   const cachedJson = (value: unknown, policy: CachePolicy) => {
     const response = jsonResponse(value, policy);
     return encoder ? withEncodings(response, encoder) : response;
@@ -66,11 +75,17 @@ export function createItemService(cache: Cache, source: ItemSource, ttl: Ttls) {
   );
 
   // CACHE-4: a whole response, keyed by what it depends on: page, language and auth state
-  const policy = catalogPolicy(ttl.catalog);
+  const policies = {
+    member: catalogPolicy(ttl.catalog, true),
+    anonymous: catalogPolicy(ttl.catalog, false),
+  };
   const catalogResponse = memoize(
     cache,
     async (page: number, lang: string, member: boolean) =>
-      cachedJson(await source.catalogPage(page, lang, member), policy),
+      cachedJson(
+        await source.catalogPage(page, lang, member),
+        member ? policies.member : policies.anonymous,
+      ),
     {
       namespace: 'catalog',
       key: (page, lang, member) => `${page}:${lang}:${member ? 'member' : 'anonymous'}`,
@@ -107,8 +122,8 @@ export function createItemService(cache: Cache, source: ItemSource, ttl: Ttls) {
       query: { page?: string; lang?: string },
       headers: IncomingHttpHeaders,
     ): Promise<Reply> {
-      const page = Number(query.page ?? catalogPages.min);
-      if (!Number.isInteger(page) || page < catalogPages.min || page > catalogPages.max) {
+      const page = catalogPage(query.page);
+      if (page === undefined) {
         return jsonReply(400, {
           error: `page takes a whole number from ${catalogPages.min} to ${catalogPages.max}`,
         });
@@ -130,9 +145,36 @@ export function createItemService(cache: Cache, source: ItemSource, ttl: Ttls) {
     /** CACHE-7: every item entry, on every instance, at once */
     forgetAllItems: () => invalidate(itemResponse),
 
+    /**
+     * CACHE-15: the keys of the cached routes, so the front tier answers their hits before the
+     * framework; each key is the one the route below reads, made from the same request fields
+     */
+    serveFrom(tier: FrontCache): void {
+      front = tier;
+      if (encoder) front.useEncoder(encoder);
+      front.route({
+        path: '/api/items/:id',
+        key: ({ params: [id] }) =>
+          isItemId(Number(id)) ? itemResponse.keyNow(Number(id)) : undefined,
+      });
+      front.route({
+        path: '/api/catalog',
+        query: ['page', 'lang'],
+        headers: ['accept-language', 'authorization'],
+        key: ({ query, headers }) => {
+          const page = catalogPage(query['page']);
+          if (page === undefined) return undefined;
+          const lang = pickLanguage(query['lang'], headers['accept-language']);
+          return catalogResponse.keyNow(page, lang, headers.authorization !== undefined);
+        },
+      });
+      front.route({ path: '/api/tiny', key: () => tinyResponse.keyNow() });
+    },
+
     /** COMP-4: from now on, responses are stored with these compressed forms and sent in them */
     compressOnce(responseEncoder: ResponseEncoder): void {
       encoder = responseEncoder;
+      front?.useEncoder(responseEncoder);
     },
   };
 }

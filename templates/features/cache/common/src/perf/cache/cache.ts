@@ -46,6 +46,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class Cache {
   readonly #flights = new Map<string, Flight>();
   readonly #versions = new Map<string, Promise<number>>();
+  /** the versions already known, for keys made without waiting (the front tier) */
+  readonly #known = new Map<string, number>();
   #bypassed = 0;
 
   constructor(
@@ -63,20 +65,59 @@ export class Cache {
   async key(namespace: string, id: string): Promise<string> {
     let version = this.#versions.get(namespace);
     if (!version) {
-      version = this.store.version(namespace).catch(() => 0);
-      this.#versions.set(namespace, version);
+      version = this.#follow(
+        namespace,
+        this.store.version(namespace).catch(() => 0),
+      );
     }
-    return `${this.options.prefix}:${namespace}:v${this.options.keyVersion + (await version)}:${id}`;
+    return this.#compose(namespace, await version, id);
+  }
+
+  /**
+   * The key now, or undefined while the namespace's version is not known yet (at start, or
+   * during a bump): then the caller must take the slow path.
+   */
+  keyNow(namespace: string, id: string): string | undefined {
+    const version = this.#known.get(namespace);
+    if (version !== undefined) return this.#compose(namespace, version, id);
+    // learn it for the next caller
+    if (!this.#versions.has(namespace)) void this.key(namespace, id);
+    return undefined;
+  }
+
+  #compose(namespace: string, version: number, id: string): string {
+    return `${this.options.prefix}:${namespace}:v${this.options.keyVersion + version}:${id}`;
+  }
+
+  /** records the version a namespace is about to have; keys made now wait for it */
+  #follow(namespace: string, version: Promise<number>): Promise<number> {
+    this.#known.delete(namespace);
+    this.#versions.set(namespace, version);
+    void version.then((value) => {
+      if (this.#versions.get(namespace) === version) this.#known.set(namespace, value);
+    });
+    return version;
   }
 
   /** a version bump seen from another instance (CACHE-3, CACHE-7) */
   versionChanged(namespace: string, version: number): void {
-    this.#versions.set(namespace, Promise.resolve(version));
+    this.#follow(namespace, Promise.resolve(version));
   }
 
   /** bumps may have been missed while the backend was away: read them again */
   forgetVersions(): void {
     this.#versions.clear();
+    this.#known.clear();
+  }
+
+  /** the record in the in-process tier, without waiting; undefined when there is none */
+  peek(key: string): CacheRecord | undefined {
+    return this.store.local?.peek(key);
+  }
+
+  /** whether a load of `key` is running in this process (CACHE-11, CACHE-13) */
+  isLoading(key: string): boolean {
+    return this.#flights.has(key);
   }
 
   /** the value under `key`, loading it once when absent or stale */
@@ -124,12 +165,12 @@ export class Cache {
   /** CACHE-7: retires every key of a namespace, on every instance */
   async invalidateNamespace(namespace: string): Promise<void> {
     for (const flight of this.#flights.values()) flight.invalidated = true;
+    const previous = this.#versions.get(namespace);
     const version = this.store.bumpVersion(namespace).catch(async (error: unknown) => {
       this.#bypass(error);
-      return (await this.#versions.get(namespace)) ?? 0;
+      return (await previous) ?? 0;
     });
-    this.#versions.set(namespace, version);
-    await version;
+    await this.#follow(namespace, version);
   }
 
   #fly<T>(key: string, load: () => Promise<T>, freshness: Freshness): Flight {

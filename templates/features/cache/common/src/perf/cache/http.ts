@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Lookup } from './cache.js';
+import type { Lookup, Outcome } from './cache.js';
 
 /** HTTP-3, HTTP-5: what a cached route tells browsers and shared caches */
 export interface CachePolicy {
@@ -106,39 +106,86 @@ export async function withEncodings(
   };
 }
 
-/**
- * HTTP-1, HTTP-2: 304 when the client's copy is current, else the stored body; COMP-4: in the
- * stored coding the client prefers, when an encoder is given and the entry has that form.
- */
-export function reply(
-  { value, outcome }: Lookup<CachedResponse>,
-  request: IncomingHttpHeaders,
-  encoder?: ResponseEncoder,
-): Reply {
-  const offered = Object.keys(value.encoded ?? {}) as ContentCoding[];
-  const coding = encoder?.choose(request['accept-encoding'], offered);
-  const body = (coding && value.encoded?.[coding]) ?? value.body;
-  // each coding is a representation of its own, with its own strong validator (RFC 9110 §8.8.3)
-  const etag = coding ? `${value.etag.slice(0, -1)}-${coding}"` : value.etag;
-  if (notModified(request, etag, value.lastModified)) {
-    return {
-      status: 304,
-      headers: { ...value.headers, etag, 'x-cache': outcome },
-      body: undefined,
-    };
+/** the headers of one stored form, per status and outcome, made once per entry */
+type Heads = Record<'200' | '304', Record<'HIT' | 'MISS' | 'STALE', Record<string, string>>>;
+
+const heads = new WeakMap<CachedResponse, Map<ContentCoding | 'identity', Heads>>();
+
+function headsOf(value: CachedResponse, coding: ContentCoding | undefined, body: Buffer): Heads {
+  let forms = heads.get(value);
+  if (!forms) {
+    forms = new Map();
+    heads.set(value, forms);
   }
-  return {
-    status: 200,
-    headers: {
+  const form = coding ?? 'identity';
+  let made = forms.get(form);
+  if (!made) {
+    // each coding is a representation of its own, with its own strong validator (RFC 9110 §8.8.3)
+    const etag = coding ? `${value.etag.slice(0, -1)}-${coding}"` : value.etag;
+    const full = {
       ...value.headers,
       etag,
       'content-type': jsonType,
       ...(coding ? { 'content-encoding': coding } : {}),
       'content-length': String(body.byteLength),
-      'x-cache': outcome,
-    },
-    body,
-  };
+    };
+    const bare = { ...value.headers, etag };
+    const outcomes = <T extends Record<string, string>>(base: T) => ({
+      HIT: { ...base, 'x-cache': 'HIT' },
+      MISS: { ...base, 'x-cache': 'MISS' },
+      STALE: { ...base, 'x-cache': 'STALE' },
+    });
+    made = { '200': outcomes(full), '304': outcomes(bare) };
+    forms.set(form, made);
+  }
+  return made;
+}
+
+/**
+ * HTTP-1, HTTP-2: 304 when the client's copy is current, else the stored body; COMP-4: in the
+ * stored coding the client prefers, when an encoder is given and the entry has that form. The
+ * header objects are made once per entry: a hit builds none.
+ */
+export function answer(
+  value: CachedResponse,
+  outcome: Outcome,
+  request: IncomingHttpHeaders,
+  encoder?: ResponseEncoder,
+): Reply {
+  const coding = value.encoded && encoder ? chooseStored(value, request, encoder) : undefined;
+  const body = (coding && value.encoded?.[coding]) ?? value.body;
+  const made = headsOf(value, coding, body);
+  if (notModified(request, made['304'][outcome]['etag'] ?? value.etag, value.lastModified)) {
+    return { status: 304, headers: made['304'][outcome], body: undefined };
+  }
+  return { status: 200, headers: made['200'][outcome], body };
+}
+
+export function reply(
+  { value, outcome }: Lookup<CachedResponse>,
+  request: IncomingHttpHeaders,
+  encoder?: ResponseEncoder,
+): Reply {
+  return answer(value, outcome, request, encoder);
+}
+
+// COMP-1: the negotiation's answer per Accept-Encoding header, for the few headers clients send
+const chosen = new Map<string, ContentCoding | undefined>();
+
+function chooseStored(
+  value: CachedResponse,
+  request: IncomingHttpHeaders,
+  encoder: ResponseEncoder,
+): ContentCoding | undefined {
+  const acceptEncoding = request['accept-encoding'];
+  if (acceptEncoding === undefined) return undefined;
+  const offered = Object.keys(value.encoded ?? {}) as ContentCoding[];
+  const memo = `${offered.join(',')} ${acceptEncoding}`;
+  if (chosen.has(memo)) return chosen.get(memo);
+  const coding = encoder.choose(acceptEncoding, offered);
+  if (chosen.size >= 256) chosen.clear();
+  chosen.set(memo, coding);
+  return coding;
 }
 
 /** If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2) */

@@ -11,6 +11,8 @@ export interface MemoizeOptions<A extends unknown[]> extends Freshness {
 export interface Memoized<A extends unknown[], T> {
   (...args: A): Promise<T>;
   lookup(...args: A): Promise<Lookup<T>>;
+  /** the cache key of one call, without waiting; undefined while its version is not known */
+  keyNow(...args: A): string | undefined;
 }
 
 interface Internals {
@@ -34,8 +36,9 @@ export function memoize<A extends unknown[], T>(
   const lookup = async (...args: A): Promise<Lookup<T>> =>
     cache.fetch(await keyOf(args), () => fn(...args), { ttlMs, graceMs });
   const memoized = async (...args: A): Promise<T> => (await lookup(...args)).value;
+  const keyNow = (...args: A) => cache.keyNow(namespace, id(...args));
   internals.set(memoized, { cache, namespace, keyOf });
-  return Object.assign(memoized, { lookup });
+  return Object.assign(memoized, { lookup, keyNow });
 }
 
 /**

@@ -19,6 +19,8 @@ export type LockResult = { acquired: true; release(): Promise<void> } | { acquir
  */
 export interface CacheStore {
   readonly kind: 'memory' | 'redis' | 'tiered';
+  /** the in-process tier, when the backend has one: read synchronously by the front tier */
+  readonly local?: MemoryStore;
   get(key: string): Promise<CacheRecord | undefined>;
   /** `ttlMs` is how long the backend keeps the record: freshness plus grace */
   set(key: string, record: CacheRecord, ttlMs: number): Promise<void>;
@@ -43,6 +45,7 @@ export interface MemoryLimits {
 /** CACHE-1: an in-process LRU bounded by entries and by bytes, with a TTL per entry */
 export class MemoryStore implements CacheStore {
   readonly kind = 'memory';
+  readonly local = this;
   readonly #lru: LRUCache<string, CacheRecord>;
   readonly #versions = new Map<string, number>();
   // within one process the single flight in `Cache` already runs one loader per key;
@@ -59,6 +62,11 @@ export class MemoryStore implements CacheStore {
   }
 
   async get(key: string): Promise<CacheRecord | undefined> {
+    return this.#lru.get(key);
+  }
+
+  /** the record under `key`, without waiting: what the front tier answers from */
+  peek(key: string): CacheRecord | undefined {
     return this.#lru.get(key);
   }
 

@@ -9,12 +9,14 @@ import type { CacheRecord, CacheStore, LockResult, MemoryStore } from './store.j
  */
 export class TieredStore implements CacheStore {
   readonly kind = 'tiered';
+  readonly local: MemoryStore;
 
   constructor(
     private readonly l1: MemoryStore,
     private readonly l2: RedisStore,
     private readonly l1TtlMs: number,
   ) {
+    this.local = l1;
     l2.onEvent((event) => {
       if (event.type === 'delete') void l1.delete(event.key);
       if (event.type === 'resync') l1.clear();

@@ -1,0 +1,277 @@
+import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Cache } from '../src/perf/cache/cache.js';
+import { FrontCache } from '../src/perf/cache/front.js';
+import { jsonResponse, reply } from '../src/perf/cache/http.js';
+import { memoize } from '../src/perf/cache/memoize.js';
+import { MemoryStore } from '../src/perf/cache/store.js';
+import type { RunningServer } from '../src/server.js';
+import { start } from './helpers.js';
+
+interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** a raw request, so that any header (Host included) goes out as written */
+function send(
+  url: string,
+  path: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}${path}`, { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString(),
+        }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+// the front tier lives in the cache's in-process tier: a cache in Redis only has none
+const probe = await start();
+const hasFront = probe.context.cache.store.local !== undefined;
+await probe.close();
+
+describe('CACHE-15: the front tier', () => {
+  it('CACHE-15: is on exactly when the cache has an in-process tier', async () => {
+    const server = await start();
+    expect(server.context.frontCache !== undefined).toBe(hasFront);
+    expect(server.context.front !== undefined).toBe(hasFront);
+    await server.close();
+  });
+});
+
+describe.runIf(hasFront)('CACHE-15: hits answered before the framework', () => {
+  let server: RunningServer;
+  let n = 0;
+  const freshId = () => 300 + ++n;
+  const served = () => server.context.frontCache?.served ?? 0;
+
+  /** fills the entry and lets the route's answer admit it; the next request is the front's */
+  async function filled(path: string, headers: Record<string, string> = {}) {
+    const miss = await send(server.url, path, headers);
+    expect(miss.headers['x-cache']).toBe('MISS');
+    // the route's answer is judged once node:http has handed it to the socket
+    await sleep(20);
+    return miss;
+  }
+
+  beforeAll(async () => {
+    server = await start({ ITEM_LOAD_MS: '20' });
+  });
+  afterAll(() => server.close());
+
+  it('CACHE-15: a hit is answered without the framework, with the same bytes and headers', async () => {
+    const path = `/api/items/${freshId()}`;
+    await filled(path);
+    const before = served();
+    const hits = await Promise.all(Array.from({ length: 10 }, () => send(server.url, path)));
+    expect(served() - before).toBe(10);
+    const [hit] = hits;
+    expect(hit?.headers['x-cache']).toBe('HIT');
+    expect(hits.every((answer) => answer.body === hit?.body)).toBe(true);
+    // what the route itself sends for the same entry (it enters the framework: a body-bearing GET)
+    const routed = await send(server.url, path, { 'content-length': '0' });
+    expect(served() - before).toBe(10);
+    for (const name of ['etag', 'last-modified', 'cache-control', 'content-type', 'x-cache']) {
+      expect(hit?.headers[name], name).toBe(routed.headers[name]);
+    }
+    expect(routed.body).toBe(hit?.body);
+  });
+
+  it('CACHE-15: a 304 is answered without the framework', async () => {
+    const path = `/api/items/${freshId()}`;
+    const { headers } = await filled(path);
+    const before = served();
+    const notModified = await send(server.url, path, { 'if-none-match': String(headers.etag) });
+    expect(notModified.status).toBe(304);
+    expect(notModified.body).toBe('');
+    expect(served() - before).toBe(1);
+  });
+
+  it('CACHE-15: HEAD gets the headers of GET and no body', async () => {
+    const path = `/api/items/${freshId()}`;
+    const get = await filled(path);
+    const before = served();
+    const head = await send(server.url, path, {}, 'HEAD');
+    expect(served() - before).toBe(1);
+    expect(head.status).toBe(200);
+    expect(head.body).toBe('');
+    expect(head.headers['content-length']).toBe(String(Buffer.byteLength(get.body)));
+    expect(head.headers.etag).toBe(get.headers.etag);
+  });
+
+  it('CACHE-15: Authorization and Cookie go to the framework when the key does not read them', async () => {
+    const path = `/api/items/${freshId()}`;
+    await filled(path);
+    const before = served();
+    expect((await send(server.url, path, { cookie: 'session=a' })).headers['x-cache']).toBe('HIT');
+    expect((await send(server.url, path, { authorization: 'Bearer a' })).status).toBe(200);
+    expect(served() - before).toBe(0);
+  });
+
+  it('CACHE-15: a page that depends on credentials is private and never answered by the front', async () => {
+    const member = { authorization: 'Bearer member' };
+    const first = await filled('/api/catalog?page=11', member);
+    expect(first.headers['cache-control']).toMatch(/^private/);
+    const before = served();
+    const again = await send(server.url, '/api/catalog?page=11', member);
+    expect(again.headers['x-cache']).toBe('HIT');
+    expect(served() - before).toBe(0);
+  });
+
+  it('CACHE-15: unknown query parameters and another Host reuse the entry, never make one', async () => {
+    const id = freshId();
+    const { headers } = await filled(`/api/items/${id}`);
+    const before = served();
+    const variants = [
+      await send(server.url, `/api/items/${id}?utm_source=${crypto.randomUUID()}`),
+      await send(server.url, `/api/items/${id}`, { host: 'attacker.example' }),
+      await send(server.url, `/api/items/${id}`, { 'x-forwarded-host': 'attacker.example' }),
+    ];
+    for (const answer of variants) {
+      expect(answer.headers['x-cache']).toBe('HIT');
+      expect(answer.headers.etag).toBe(headers.etag);
+    }
+    expect(served() - before).toBe(3);
+  });
+
+  it('CACHE-15: the catalog key reads page, lang and Accept-Language as the route does', async () => {
+    await filled('/api/catalog?page=12&lang=ko');
+    const before = served();
+    const same = await send(server.url, '/api/catalog?page=12', { 'accept-language': 'ko-KR' });
+    expect(same.headers['x-cache']).toBe('HIT');
+    expect(served() - before).toBe(1);
+    // a spelling the front tier does not parse is the framework's, and still a hit there
+    const encoded = await send(server.url, '/api/catalog?page=12&lang=%6Bo');
+    expect(encoded.headers['x-cache']).toBe('HIT');
+    expect(served() - before).toBe(1);
+  });
+
+  it('CACHE-15: a PUT empties the entry in the same call', async () => {
+    const id = freshId();
+    const path = `/api/items/${id}`;
+    await filled(path);
+    const put = await fetch(`${server.url}${path}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Front' }),
+    });
+    expect(put.status).toBe(200);
+    const after = await send(server.url, path);
+    expect(after.headers['x-cache']).toBe('MISS');
+    expect(JSON.parse(after.body)).toMatchObject({ name: 'Front' });
+  });
+
+  it('CACHE-15, CACHE-7: a version bump retires every entry at once', async () => {
+    const path = `/api/items/${freshId()}`;
+    await filled(path);
+    await server.context.items.forgetAllItems();
+    expect((await send(server.url, path)).headers['x-cache']).toBe('MISS');
+  });
+});
+
+describe.runIf(hasFront)('CACHE-15, CACHE-13: the grace period', () => {
+  it('CACHE-15: one request refreshes through the framework, the others get STALE', async () => {
+    const server = await start({
+      ITEM_LOAD_MS: '300',
+      CACHE_TTL_SECONDS: '1',
+      CACHE_GRACE_SECONDS: '30',
+    });
+    const path = '/api/items/9';
+    await send(server.url, path);
+    await sleep(1100);
+    expect((await send(server.url, '/health')).status).toBe(200);
+    const before = server.context.frontCache?.served ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => send(server.url, path)));
+    expect(answers.map((answer) => answer.headers['x-cache'])).toEqual(Array(20).fill('STALE'));
+    expect((server.context.frontCache?.served ?? 0) - before).toBe(19);
+    await sleep(500);
+    expect((await send(server.url, path)).headers['x-cache']).toBe('HIT');
+    await server.close();
+  });
+});
+
+describe('CACHE-15: what a shared cache must not store', () => {
+  let server: Server;
+  let front: FrontCache;
+  let url = '';
+  let routed = 0;
+  /** the headers the "framework" below adds to its answer */
+  let extra: Record<string, string> = {};
+
+  beforeAll(async () => {
+    const cache = new Cache(
+      new MemoryStore({ maxEntries: 100, maxBytes: 1 << 20 }),
+      { prefix: 'front-test', keyVersion: 1, lockTtlMs: 0, lockWaitMs: 0 },
+      pino({ level: 'silent' }),
+    );
+    const page = memoize(
+      cache,
+      async () => jsonResponse({ ok: true }, { cacheControl: 'public' }),
+      {
+        namespace: 'page',
+        ttlMs: 60_000,
+        graceMs: 0,
+      },
+    );
+    await page();
+    front = new FrontCache(cache);
+    front.route({ path: '/page', key: () => page.keyNow() });
+    server = createServer((req, res) => {
+      if (front.serve(req, res)) return;
+      routed += 1;
+      void page.lookup().then((lookup) => {
+        const { status, headers, body } = reply(lookup, req.headers);
+        res.writeHead(status, { ...headers, ...extra }).end(body);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const cases: [string, Record<string, string>][] = [
+    ['Set-Cookie', { 'set-cookie': 'session=secret' }],
+    ['Cache-Control: private', { 'cache-control': 'private, max-age=60' }],
+    ['Cache-Control: no-store', { 'cache-control': 'no-store' }],
+    ['Vary: *', { vary: '*' }],
+  ];
+  for (const [rule, headers] of cases) {
+    it(`CACHE-15: an answer with ${rule} is never stored or replayed`, async () => {
+      extra = headers;
+      routed = 0;
+      await send(url, '/page');
+      await sleep(20);
+      const again = await send(url, '/page');
+      expect(routed).toBe(2);
+      expect(front.served).toBe(0);
+      if (headers['set-cookie']) expect(again.headers['set-cookie']).toEqual(['session=secret']);
+    });
+  }
+
+  it('CACHE-15: the same answer without them is stored and replayed', async () => {
+    extra = {};
+    routed = 0;
+    await send(url, '/page');
+    await sleep(20);
+    const hit = await send(url, '/page');
+    expect(routed).toBe(1);
+    expect(front.served).toBe(1);
+    expect(hit.headers['set-cookie']).toBeUndefined();
+  });
+});
