@@ -15,7 +15,9 @@ export const versions = {
   hono: '^4.13.19',
   ioredis: '^5.9.2',
   'lru-cache': '^11.5.3',
+  'on-headers': '^1.1.0',
   pino: '^10.4.0',
+  vary: '^1.1.2',
   zod: '^4.6.7',
   // database (POOL-1..4). PGlite pinned to the build pglite-socket depends on: one copy, not two
   '@electric-sql/pglite': '0.5.14',
@@ -42,6 +44,8 @@ export const versions = {
   '@types/autocannon': '^7.12.7',
   '@types/pg': '^8.23.1',
   '@types/compression': '^1.8.1',
+  '@types/on-headers': '^1.0.4',
+  '@types/vary': '^1.1.3',
   autocannon: '^8.0.0',
   '@types/node': '^20.19.8',
   eslint: '^9.39.1',

@@ -104,9 +104,11 @@ export const compression: Feature = {
   dependencies: (answers) => [
     '@fastify/accept-negotiator',
     'compression',
+    'on-headers',
+    'vary',
     ...(answers.framework === 'fastify' ? (['@fastify/compress', 'fastify-plugin'] as const) : []),
   ],
-  devDependencies: () => ['@types/compression'],
+  devDependencies: () => ['@types/compression', '@types/on-headers', '@types/vary'],
   // HTTP-4: `name.br` / `name.gz` beside each text asset, made once per build
   scripts: { postbuild: 'node dist/precompress.js public' },
   gitignore: ['/public/**/*.br', '/public/**/*.gz'],

@@ -2,6 +2,8 @@ import { negotiate } from '@fastify/accept-negotiator';
 import compression from 'compression';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import zlib from 'node:zlib';
+import onHeaders from 'on-headers';
+import vary from 'vary';
 import type { Config } from '../config.js';
 
 export type ContentCoding = 'br' | 'gzip';
@@ -55,12 +57,26 @@ export function compressResponses(settings: CompressionSettings): NodeMiddleware
   return (req, res, next) => {
     // COMP-1: our negotiation decides; `compression` is shown only the coding chosen, so it
     // never picks one we do not offer (deflate, or br under --compression gzip)
-    const coding = chooseCoding(req.headers['accept-encoding'], settings.codings) ?? 'identity';
+    const coding = chooseCoding(req.headers['accept-encoding'], settings.codings);
+    if (coding === undefined) {
+      // nothing to compress for this client (a probe, a client without Accept-Encoding): the
+      // response's writes are left as they are, and only its Vary is set (HTTP-5)
+      onHeaders(res, varyOnCompressible);
+      next();
+      return;
+    }
     const chosen: IncomingMessage = Object.create(req, {
       headers: { value: { ...req.headers, 'accept-encoding': coding } },
     });
     compress(chosen, res, next);
   };
+}
+
+/** HTTP-5: what `compression` says of an answer it could have compressed for another client */
+function varyOnCompressible(this: ServerResponse): void {
+  if (this.statusCode !== 206 && isCompressible(this.getHeader('content-type'))) {
+    vary(this, 'Accept-Encoding');
+  }
 }
 
 // COMP-4: a stored form is made once and sent many times: the best ratio is worth its CPU
