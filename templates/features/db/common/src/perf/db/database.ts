@@ -95,13 +95,17 @@ export class Database {
     values: unknown[],
     idempotent: boolean,
   ): Promise<pg.QueryResult<R>> {
-    try {
-      return await this.pool.query<R>(text, values);
-    } catch (error) {
-      if (!idempotent || !isConnectionLost(error)) throw error;
-      // the pool has already thrown the dead connection away: this takes another one
-      this.logger.warn({ err: error }, 'db: connection lost during a query; running it again');
-      return await this.pool.query<R>(text, values);
+    // after a failover or a restart every idle connection may be dead, and the pool hears of
+    // it only when it reads from them: each dead one is thrown away, so an idempotent query
+    // tries at most as many as the pool holds, then one new connection
+    const attempts = idempotent ? (this.pool.options.max ?? 10) + 1 : 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.pool.query<R>(text, values);
+      } catch (error) {
+        if (attempt >= attempts || !isConnectionLost(error)) throw error;
+        this.logger.warn({ err: error }, 'db: connection lost during a query; running it again');
+      }
     }
   }
 
