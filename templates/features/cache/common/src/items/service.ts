@@ -1,13 +1,14 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import type { Config } from '../config.js';
-import type { Cache } from '../perf/cache/cache.js';
+import type { Cache, Lookup } from '../perf/cache/cache.js';
 import type { FrontCache } from '../perf/cache/front.js';
 import {
+  answer,
   jsonReply,
   jsonResponse,
-  reply,
   withEncodings,
+  type CachedResponse,
   type CachePolicy,
   type Reply,
   type ResponseEncoder,
@@ -67,6 +68,8 @@ export function createItemService(cache: Cache, source: ItemSource, ttl: Ttls) {
     const response = jsonResponse(value, policy);
     return encoder ? withEncodings(response, encoder) : response;
   };
+  const reply = ({ value, outcome }: Lookup<CachedResponse>, headers: IncomingHttpHeaders) =>
+    answer(value, outcome, headers, encoder);
 
   const itemResponse = memoize(
     cache,
@@ -104,7 +107,7 @@ export function createItemService(cache: Cache, source: ItemSource, ttl: Ttls) {
     async item(idParam: string, headers: IncomingHttpHeaders): Promise<Reply> {
       const id = Number(idParam);
       if (!isItemId(id)) return jsonReply(404, { error: `No item ${idParam}` });
-      return reply(await itemResponse.lookup(id), headers, encoder);
+      return reply(await itemResponse.lookup(id), headers);
     },
 
     /** CACHE-8: the stale entry is gone before the caller answers */
@@ -130,11 +133,11 @@ export function createItemService(cache: Cache, source: ItemSource, ttl: Ttls) {
       }
       const lang = pickLanguage(query.lang, headers['accept-language']);
       const member = headers.authorization !== undefined;
-      return reply(await catalogResponse.lookup(page, lang, member), headers, encoder);
+      return reply(await catalogResponse.lookup(page, lang, member), headers);
     },
 
     async tiny(headers: IncomingHttpHeaders): Promise<Reply> {
-      return reply(await tinyResponse.lookup(), headers, encoder);
+      return reply(await tinyResponse.lookup(), headers);
     },
 
     /** CACHE-10: loads these items before readiness turns green */
@@ -154,8 +157,7 @@ export function createItemService(cache: Cache, source: ItemSource, ttl: Ttls) {
       if (encoder) front.useEncoder(encoder);
       front.route({
         path: '/api/items/:id',
-        key: ({ params: [id] }) =>
-          isItemId(Number(id)) ? itemResponse.keyNow(Number(id)) : undefined,
+        key: ({ params: [id] }) => (isItemId(Number(id)) ? itemResponse.keyNow(Number(id)) : null),
       });
       front.route({
         path: '/api/catalog',
@@ -163,7 +165,7 @@ export function createItemService(cache: Cache, source: ItemSource, ttl: Ttls) {
         headers: ['accept-language', 'authorization'],
         key: ({ query, headers }) => {
           const page = catalogPage(query['page']);
-          if (page === undefined) return undefined;
+          if (page === undefined) return null;
           const lang = pickLanguage(query['lang'], headers['accept-language']);
           return catalogResponse.keyNow(page, lang, headers.authorization !== undefined);
         },

@@ -2,6 +2,22 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { Cache } from './cache.js';
 import { answer, type CachedResponse, type ResponseEncoder } from './http.js';
 
+/** what declares routes to the front tier: the sample's `ItemService.serveFrom` */
+export interface FrontRoutes {
+  serveFrom(front: FrontCache): void;
+}
+
+/**
+ * CACHE-15: the front tier of `cache`, answering the routes `routes` declares; undefined when
+ * the cache has no in-process tier (a cache in Redis only), whose hits go through the framework.
+ */
+export function createFrontCache(cache: Cache, routes: FrontRoutes): FrontCache | undefined {
+  if (!cache.store.local) return undefined;
+  const front = new FrontCache(cache);
+  routes.serveFrom(front);
+  return front;
+}
+
 /** what a route's key reads of a request: its path parameters, declared query and headers */
 export interface FrontRequest {
   params: readonly string[];
@@ -16,8 +32,12 @@ export interface FrontRoute {
   query?: readonly string[];
   /** the request headers the key reads; `authorization` or `cookie` here lets them through */
   headers?: readonly string[];
-  /** the cache key of the entry that answers this request, or undefined to let the route answer */
-  key(request: FrontRequest): string | undefined;
+  /**
+   * The cache key of the entry that answers this request; null when no entry does (an id out
+   * of range: the route answers it), undefined while the key is not known yet (a namespace's
+   * version being read after a bump).
+   */
+  key(request: FrontRequest): string | null | undefined;
 }
 
 interface CompiledRoute extends FrontRoute {
@@ -104,8 +124,9 @@ export class FrontCache {
     if (!query) return false;
     const request = { params, query, headers };
     const key = route.key(request);
+    if (key === null) return false;
     // no key yet (the namespace's version is being read): judged by the key once answered
-    if (key === undefined) return this.#pass(() => route.key(request), res);
+    if (key === undefined) return this.#pass(() => route.key(request) ?? undefined, res);
 
     const record = this.cache.peek(key);
     if (!record) return this.#pass(key, res);

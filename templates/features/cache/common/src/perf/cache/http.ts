@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Lookup, Outcome } from './cache.js';
+import type { Outcome } from './cache.js';
 
 /** HTTP-3, HTTP-5: what a cached route tells browsers and shared caches */
 export interface CachePolicy {
@@ -109,16 +109,43 @@ export async function withEncodings(
 /** the headers of one stored form, per status and outcome, made once per entry */
 type Heads = Record<'200' | '304', Record<'HIT' | 'MISS' | 'STALE', Record<string, string>>>;
 
-const heads = new WeakMap<CachedResponse, Map<ContentCoding | 'identity', Heads>>();
+/** what a hit needs of an entry beyond its bytes, made on its first answer and kept with it */
+interface Prepared {
+  /** per stored form ('identity' for the plain body) */
+  heads: Map<ContentCoding | 'identity', Heads>;
+  /** COMP-1: the stored form per Accept-Encoding header, shared by entries with the same forms */
+  choices: Map<string, ContentCoding | undefined>;
+}
 
-function headsOf(value: CachedResponse, coding: ContentCoding | undefined, body: Buffer): Heads {
-  let forms = heads.get(value);
-  if (!forms) {
-    forms = new Map();
-    heads.set(value, forms);
+const prepared = new WeakMap<CachedResponse, Prepared>();
+
+// COMP-1: the negotiation's answers per set of stored forms ('br,gzip', 'gzip', '') and then
+// per Accept-Encoding header, for the few headers clients send: a hit makes no string
+const choicesByOffer = new Map<string, Map<string, ContentCoding | undefined>>();
+
+function prepare(value: CachedResponse): Prepared {
+  let made = prepared.get(value);
+  if (!made) {
+    const offer = Object.keys(value.encoded ?? {}).join(',');
+    let choices = choicesByOffer.get(offer);
+    if (!choices) {
+      choices = new Map();
+      choicesByOffer.set(offer, choices);
+    }
+    made = { heads: new Map(), choices };
+    prepared.set(value, made);
   }
+  return made;
+}
+
+function headsOf(
+  value: CachedResponse,
+  { heads }: Prepared,
+  coding: ContentCoding | undefined,
+  body: Buffer,
+): Heads {
   const form = coding ?? 'identity';
-  let made = forms.get(form);
+  let made = heads.get(form);
   if (!made) {
     // each coding is a representation of its own, with its own strong validator (RFC 9110 §8.8.3)
     const etag = coding ? `${value.etag.slice(0, -1)}-${coding}"` : value.etag;
@@ -136,7 +163,7 @@ function headsOf(value: CachedResponse, coding: ContentCoding | undefined, body:
       STALE: { ...base, 'x-cache': 'STALE' },
     });
     made = { '200': outcomes(full), '304': outcomes(bare) };
-    forms.set(form, made);
+    heads.set(form, made);
   }
   return made;
 }
@@ -152,39 +179,33 @@ export function answer(
   request: IncomingHttpHeaders,
   encoder?: ResponseEncoder,
 ): Reply {
-  const coding = value.encoded && encoder ? chooseStored(value, request, encoder) : undefined;
+  const entry = prepare(value);
+  const coding =
+    value.encoded && encoder ? chooseStored(value, entry, request, encoder) : undefined;
   const body = (coding && value.encoded?.[coding]) ?? value.body;
-  const made = headsOf(value, coding, body);
+  const made = headsOf(value, entry, coding, body);
   if (notModified(request, made['304'][outcome]['etag'] ?? value.etag, value.lastModified)) {
     return { status: 304, headers: made['304'][outcome], body: undefined };
   }
   return { status: 200, headers: made['200'][outcome], body };
 }
 
-export function reply(
-  { value, outcome }: Lookup<CachedResponse>,
-  request: IncomingHttpHeaders,
-  encoder?: ResponseEncoder,
-): Reply {
-  return answer(value, outcome, request, encoder);
-}
-
-// COMP-1: the negotiation's answer per Accept-Encoding header, for the few headers clients send
-const chosen = new Map<string, ContentCoding | undefined>();
-
 function chooseStored(
   value: CachedResponse,
+  { choices }: Prepared,
   request: IncomingHttpHeaders,
   encoder: ResponseEncoder,
 ): ContentCoding | undefined {
   const acceptEncoding = request['accept-encoding'];
   if (acceptEncoding === undefined) return undefined;
-  const offered = Object.keys(value.encoded ?? {}) as ContentCoding[];
-  const memo = `${offered.join(',')} ${acceptEncoding}`;
-  if (chosen.has(memo)) return chosen.get(memo);
-  const coding = encoder.choose(acceptEncoding, offered);
-  if (chosen.size >= 256) chosen.clear();
-  chosen.set(memo, coding);
+  if (choices.has(acceptEncoding)) return choices.get(acceptEncoding);
+  const coding = encoder.choose(
+    acceptEncoding,
+    Object.keys(value.encoded ?? {}) as ContentCoding[],
+  );
+  // a bound, since the header is the client's to write
+  if (choices.size >= 256) choices.clear();
+  choices.set(acceptEncoding, coding);
   return coding;
 }
 
@@ -205,6 +226,8 @@ export function notModified(
 
 /** weak comparison, as If-None-Match requires: `W/"x"` matches `"x"`; `*` matches anything */
 function etagMatches(header: string, etag: string): boolean {
+  // the usual case, a client sending back the one ETag it was given, allocates nothing
+  if (header === etag) return true;
   if (header.trim() === '*') return true;
   const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
   return header.split(',').some((tag) => opaque(tag) === etag);
