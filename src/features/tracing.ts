@@ -14,7 +14,7 @@ const routeTracing: Record<Framework, { packages: PackageName[]; scope: string }
     packages: ['@opentelemetry/instrumentation-express'],
     scope: '@opentelemetry/instrumentation-express',
   },
-  hono: { packages: ['@opentelemetry/core'], scope: 'hono' },
+  hono: { packages: [], scope: 'hono' },
 };
 
 const frameworkInstrumentation: Record<Framework, { imports: string[]; entries: string[] }> = {
@@ -68,6 +68,7 @@ function instrumentationSlots(answers: Answers) {
 function packages(answers: Answers): PackageName[] {
   return [
     '@opentelemetry/api',
+    '@opentelemetry/core',
     '@opentelemetry/sdk-node',
     '@opentelemetry/exporter-trace-otlp-http',
     '@opentelemetry/instrumentation-http',
@@ -92,6 +93,10 @@ function tracedRoutes(answers: Answers): string[] {
     lines.push(
       `routes.push({ path: '/api/items/2', clients: [${usesRedis(answers) ? "'ioredis'" : ''}] });`,
     );
+  }
+  // CACHE-15: a cache with an in-process tier answers hits before the framework
+  if (answers.cache === 'memory' || answers.cache === 'tiered') {
+    lines.push("frontRoutes.push({ path: '/api/items/3', route: '/api/items/:id' });");
   }
   if (answers.httpClient) {
     lines.push(

@@ -39,4 +39,26 @@ describe('two tiers', () => {
       )
       .toBe('Tier two');
   });
+
+  it('CACHE-15: an invalidation on one instance reaches the front tier of the other', async () => {
+    const servedByB = () => b.context.frontCache?.served ?? 0;
+    await fetch(`${a.url}/api/items/33`);
+    await fetch(`${b.url}/api/items/33`);
+    // the front tier admits an entry once the route's answer has finished
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const before = servedByB();
+    expect(outcome(await fetch(`${b.url}/api/items/33`))).toBe('HIT');
+    expect(servedByB() - before).toBe(1);
+    await fetch(`${a.url}/api/items/33`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Front of b' }),
+    });
+    await expect
+      .poll(
+        async () =>
+          ((await (await fetch(`${b.url}/api/items/33`)).json()) as { name: string }).name,
+      )
+      .toBe('Front of b');
+  });
 });

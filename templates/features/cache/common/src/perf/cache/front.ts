@@ -1,6 +1,15 @@
+import { channel } from 'node:diagnostics_channel';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Cache } from './cache.js';
 import { answer, type CachedResponse, type ResponseEncoder } from './http.js';
+
+/**
+ * OBS-2: a request answered here never reaches the framework or its instrumentation, so the
+ * route it matched (`{ route: '/api/items/:id' }`) is published on this channel, synchronously,
+ * in the request's own context: tracing subscribes to name the request's span after it. With
+ * no subscriber, publishing is one property read.
+ */
+export const frontAnswers = channel('perf-app:front-cache:answer');
 
 /** what declares routes to the front tier: the sample's `ItemService.serveFrom` */
 export interface FrontRoutes {
@@ -142,6 +151,7 @@ export class FrontCache {
     }
     const { status, headers: head, body } = answer(response, outcome, headers, this.#encoder);
     this.#served += 1;
+    if (frontAnswers.hasSubscribers) frontAnswers.publish({ route: route.path });
     res.writeHead(status, head);
     res.end(req.method === 'HEAD' ? undefined : body);
     return true;

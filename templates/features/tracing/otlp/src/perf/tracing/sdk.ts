@@ -1,3 +1,6 @@
+import { subscribe } from 'node:diagnostics_channel';
+import { context } from '@opentelemetry/api';
+import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { NodeSDK, tracing } from '@opentelemetry/sdk-node';
 import type { Config } from '../../config.js';
@@ -35,6 +38,17 @@ export function startTracing(config: TracingConfig): void {
     logRecordProcessors: [],
   });
   sdk.start();
+  subscribe('perf-app:front-cache:answer', nameAfterRoute);
+}
+
+/**
+ * OBS-2: a hit the response cache answers before the framework (CACHE-15) is never seen by the
+ * route instrumentation, so its route, published in the request's own context, names the
+ * request's span (`GET /api/items/:id`, `http.route`) as the framework's would have.
+ */
+function nameAfterRoute(message: unknown): void {
+  const rpc = getRPCMetadata(context.active());
+  if (rpc?.type === RPCType.HTTP) rpc.route = (message as { route: string }).route;
 }
 
 /**
