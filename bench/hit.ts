@@ -1,8 +1,7 @@
-// @ts-check
 /**
  * npm run bench:hit (issue 8): is a cached hit of a generated app as cheap as it can be?
  *
- * For each framework, on this machine and in this run, it measures (req/s, autocannon):
+ * For each framework, on this machine and in this run, it measures (req/s):
  *
  *   app hit         GET /api/catalog?page=1 with Accept-Encoding: br, answered from the cache
  *   app 304         the same with If-None-Match: the hit's ETag
@@ -13,10 +12,19 @@
  *
  * and, for express and hono, the app's GET /health against a hello world of the bare framework.
  *
- * Every server runs on one CPU and autocannon on another (taskset), so the load generator
- * never takes CPU time from the server it measures. Rounds interleave: each round measures
- * every scenario once, and each ratio is the median of the ratios within one round, so a
- * machine that gets slower or faster during the run moves both sides of a ratio alike.
+ * The load generator is wrk when it is on PATH (apt-get install wrk), else autocannon from the
+ * generated fastify app, with a note. wrk is C and spends a fraction of autocannon's CPU time
+ * on a request: autocannon, one Node process on one core, tops out about where bare node:http
+ * does, so with it a ratio near 1 partly measures the client. wrk runs with
+ * bench/wrk-statuses.lua, which counts every answer by status: wrk's own report flags only
+ * statuses from 400 on, and a 304 target must get nothing but 304s.
+ *
+ * Every server runs on one CPU and the load generator on another (taskset), so the load
+ * generator never takes CPU time from the server it measures; the servers in bench/servers
+ * are TypeScript, run as `taskset -c N node --import tsx server.ts`, one process, so the pin
+ * applies to the server itself. Rounds interleave: each round measures every scenario once,
+ * and each ratio is the median of the ratios within one round, so a machine that gets slower
+ * or faster during the run moves both sides of a ratio alike.
  *
  * Settings (environment):
  *   BENCH_APPS_DIR        a folder holding app-fastify, app-express and app-hono, installed;
@@ -28,65 +36,67 @@
  *   BENCH_CONNECTIONS     default 50
  *   BENCH_WARMUP_SECONDS  load on each scenario before round 1, not counted, default 2
  *   BENCH_SERVER_CPU      the CPU of every server, default 0
- *   BENCH_LOAD_CPU        the CPU of autocannon, default 1
+ *   BENCH_LOAD_CPU        the CPU of the load generator, default 1
+ *   BENCH_LOAD_GENERATOR  wrk or autocannon; default wrk when it is on PATH, else autocannon
  *
  * Exit code: 0 when every figure was measured, whether or not its target is met; 1 when one
  * could not be: an app did not build or start, or an answer had an unexpected status or an
  * error. Every process it starts is stopped by its pid before it exits, on error too.
  */
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { accessSync, constants as fsConstants, existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { brotliDecompressSync } from 'node:zlib';
+import { freePort, waitUntilAnswering } from '../test/helpers/net.js';
 
-/** @typedef {import('node:child_process').ChildProcess} ChildProcess */
-/** @typedef {'fastify' | 'express' | 'hono'} Framework */
+const frameworks = ['fastify', 'express', 'hono'] as const;
+type Framework = (typeof frameworks)[number];
 
-/**
- * One recorded HTTP answer, as the bare server replays it.
- * @typedef {object} Answer
- * @property {number} status
- * @property {string[]} headers flat [name, value, …], names as sent, minus the ones Node adds
- * @property {Record<string, string | string[] | undefined>} named the same, by lower-case name
- * @property {Buffer} body the bytes on the wire, still compressed
- */
+/** One recorded HTTP answer, as the bare server replays it. */
+interface Answer {
+  status: number;
+  /** flat [name, value, …], names as sent, minus the ones Node adds */
+  headers: string[];
+  /** the same, by lower-case name */
+  named: Record<string, string | string[] | undefined>;
+  /** the bytes on the wire, still compressed */
+  body: Buffer;
+}
 
-/**
- * What autocannon loads: one URL with these request headers, every answer with this status.
- * @typedef {object} Target
- * @property {string} url
- * @property {Record<string, string>} headers
- * @property {200 | 304} status
- */
+/** What the load generator loads: one URL with these request headers, every answer with this status. */
+interface Target {
+  url: string;
+  headers: Record<string, string>;
+  status: 200 | 304;
+}
 
-/**
- * A scenario of one framework's table and its req/s in each round.
- * @typedef {object} Scenario
- * @property {string} label
- * @property {Target} target
- * @property {number[]} rounds
- */
+/** A scenario of one framework's table and its req/s in each round. */
+interface Scenario {
+  label: string;
+  target: Target;
+  rounds: number[];
+}
 
-/**
- * One framework's scenarios; health and hello for express and hono only.
- * @typedef {object} Scenarios
- * @property {Scenario} hit
- * @property {Scenario} notModified
- * @property {Scenario} bare
- * @property {Scenario} bare304
- * @property {Scenario} seed
- * @property {Scenario} [health]
- * @property {Scenario} [hello]
- */
+/** One framework's scenarios; health and hello for express and hono only. */
+interface Scenarios {
+  hit: Scenario;
+  notModified: Scenario;
+  bare: Scenario;
+  bare304: Scenario;
+  seed: Scenario;
+  health?: Scenario;
+  hello?: Scenario;
+}
 
-const frameworks = /** @type {const} */ (['fastify', 'express', 'hono']);
+/** wrk from PATH, or autocannon.js from the generated fastify app */
+type LoadGenerator = { kind: 'wrk'; version: string } | { kind: 'autocannon'; script: string };
+
 /** issue 8's targets: the least ratio that meets each */
 const targets = {
   /** a hit costs at most ~15% more than writing its bytes with node:http */
@@ -112,12 +122,18 @@ const appEnv = {
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const serversDir = fileURLToPath(new URL('servers/', import.meta.url));
+const wrkScript = fileURLToPath(new URL('wrk-statuses.lua', import.meta.url));
+/**
+ * tsx's loader as a file URL: `node --import tsx` would look for tsx from the server's cwd (a
+ * temp folder), where there is none.
+ */
+const tsxLoader = import.meta.resolve('tsx');
 
 const settings = (() => {
   try {
     return readSettings();
   } catch (error) {
-    console.error(`bench:hit: ${error instanceof Error ? error.message : error}`);
+    console.error(`bench:hit: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
 })();
@@ -125,20 +141,13 @@ const settings = (() => {
 // ---------------------------------------------------------------------------------------------
 // Child processes: every one is tracked from spawn to exit, and stopped by its pid at the end.
 
-/** @type {Set<ChildProcess>} */
-const children = new Set();
+const children = new Set<ChildProcess>();
 /** servers that exited before we stopped them: named in the error that follows */
-const /** @type {string[]} */ deaths = [];
+const deaths: string[] = [];
 let stopping = false;
 
-/**
- * Starts a process and tracks it until it exits.
- * @param {string} label
- * @param {string} command
- * @param {string[]} args
- * @param {import('node:child_process').SpawnOptions} options
- */
-function start(label, command, args, options) {
+/** Starts a process and tracks it until it exits. */
+function start(command: string, args: string[], options: SpawnOptions): ChildProcess {
   const child = spawn(command, args, options);
   children.add(child);
   child.once('exit', () => children.delete(child));
@@ -147,21 +156,19 @@ function start(label, command, args, options) {
   return child;
 }
 
-/**
- * Runs a command to its end and returns its stdout; fails with its output when it fails.
- * @param {string} label
- * @param {string} command
- * @param {string[]} args
- * @param {{ cwd?: string }} [options]
- * @returns {Promise<string>}
- */
-function run(label, command, args, options = {}) {
+/** Runs a command to its end and returns its stdout; fails with its output when it fails. */
+function run(
+  label: string,
+  command: string,
+  args: string[],
+  options: { cwd?: string } = {},
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = start(label, command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-    /** @type {Buffer[]} */ const out = [];
-    /** @type {Buffer[]} */ const err = [];
-    child.stdout?.on('data', (chunk) => out.push(chunk));
-    child.stderr?.on('data', (chunk) => err.push(chunk));
+    const child = start(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
     child.once('error', (error) => reject(new Error(`${label}: ${error.message}`)));
     child.once('close', (code, signal) => {
       const stdout = Buffer.concat(out).toString();
@@ -173,7 +180,7 @@ function run(label, command, args, options = {}) {
 }
 
 /** Stops every process still running: SIGTERM, then SIGKILL after 5 s, each by its pid. */
-async function stopAll() {
+async function stopAll(): Promise<void> {
   stopping = true;
   await Promise.all(
     [...children].map(async (child) => {
@@ -190,33 +197,18 @@ async function stopAll() {
 // ---------------------------------------------------------------------------------------------
 // HTTP helpers
 
-/** @returns {Promise<number>} a port nobody listens on now */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
 /**
  * One GET on a fresh connection, with the body as it comes on the wire: not decompressed
  * (fetch would decode br), and the header names as the server wrote them.
- * @param {string} url
- * @param {Record<string, string>} headers
- * @returns {Promise<Answer>}
  */
-function get(url, headers) {
+function get(url: string, headers: Record<string, string>): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request(url, { headers, agent: false }, (res) => {
-      /** @type {Buffer[]} */ const chunks = [];
-      res.on('data', (chunk) => chunks.push(chunk));
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.once('error', reject);
       res.once('end', () => {
-        /** @type {string[]} */ const kept = [];
+        const kept: string[] = [];
         for (let i = 0; i < res.rawHeaders.length; i += 2) {
           const name = String(res.rawHeaders[i]);
           if (!addedByNode.has(name.toLowerCase())) kept.push(name, String(res.rawHeaders[i + 1]));
@@ -233,21 +225,24 @@ function get(url, headers) {
   });
 }
 
-const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Starts a server pinned to the server CPU and waits until it answers `readyPath`.
- * @param {string} label
- * @param {string} script
- * @param {{ cwd: string, env?: Record<string, string>, readyPath: string }} options
- * @returns {Promise<string>} its base URL
+ * Starts a server pinned to the server CPU and waits until it answers `readyPath` (with any
+ * status: a bare 304 server answers 304 to everything). A `.ts` server runs with tsx's loader
+ * in the same node process, so taskset pins the server itself.
+ * @returns its base URL
  */
-async function boot(label, script, { cwd, env = {}, readyPath }) {
+async function boot(
+  label: string,
+  script: string,
+  { cwd, env = {}, readyPath }: { cwd: string; env?: Record<string, string>; readyPath: string },
+): Promise<string> {
   const port = await freePort();
+  const node = script.endsWith('.ts') ? ['--import', tsxLoader, script] : [script];
   const child = start(
-    label,
     'taskset',
-    ['-c', String(settings.serverCpu), process.execPath, script],
+    ['-c', String(settings.serverCpu), process.execPath, ...node],
     // stdout and stderr are shown: an app that logs at LOG_LEVEL=warn has something to say
     {
       cwd,
@@ -255,75 +250,190 @@ async function boot(label, script, { cwd, env = {}, readyPath }) {
       stdio: 'inherit',
     },
   );
-  /** @type {Error | undefined} */ let spawnError;
+  let spawnError: Error | undefined;
   child.once('error', (error) => (spawnError = error));
   child.once('exit', (code, signal) => {
     if (!stopping) deaths.push(`${label} exited (${signal ?? `code ${code}`})`);
   });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (spawnError) throw new Error(`${label}: ${spawnError.message}`);
-    if (child.exitCode !== null)
-      throw new Error(`${label} exited at start (code ${child.exitCode})`);
-    const answered = await get(`${url}${readyPath}`, {}).then(
-      () => true,
-      () => false,
-    );
-    if (answered) return url;
-    await sleep(100);
-  }
-  throw new Error(`${label} did not answer ${readyPath} within 30 s`);
+  const up = await waitUntilAnswering(`${url}${readyPath}`, {
+    accept: () => true,
+    check: () => {
+      if (spawnError) throw new Error(`${label}: ${spawnError.message}`);
+      if (child.exitCode !== null)
+        throw new Error(`${label} exited at start (code ${child.exitCode})`);
+    },
+  });
+  if (!up) throw new Error(`${label} did not answer ${readyPath} within 30 s`);
+  return url;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Load
 
 /**
- * Loads one target for `seconds` with autocannon's CLI pinned to the load CPU and returns the
- * req/s. It fails unless every answer had the expected status and nothing failed.
- * @param {string} label
- * @param {Target} target
- * @param {number} seconds
- * @param {string} autocannon path of autocannon.js
+ * Loads one target for `seconds` with the load generator pinned to the load CPU and returns
+ * the req/s. It fails unless every answer had the expected status and nothing failed.
  */
-async function measure(label, target, seconds, autocannon) {
+function measure(
+  label: string,
+  target: Target,
+  seconds: number,
+  generator: LoadGenerator,
+): Promise<number> {
+  return generator.kind === 'wrk'
+    ? measureWrk(label, target, seconds)
+    : measureAutocannon(label, target, seconds, generator.script);
+}
+
+/** the error of a measurement that went wrong, naming any server that died meanwhile */
+function loadError(label: string, problem: string): Error {
+  const died = deaths.length > 0 ? `; ${deaths.join('; ')}` : '';
+  return new Error(`${label}: ${problem}${died}`);
+}
+
+/**
+ * `taskset -c 1 wrk -t1 -c50 -d3s -s bench/wrk-statuses.lua -H 'accept-encoding: br' URL`:
+ * the req/s is wrk's "Requests/sec"; any socket error or timeout, any status from 400 on
+ * ("Non-2xx or 3xx responses"), and any answer whose status is not the target's (counted by
+ * the Lua script) fails the measurement.
+ */
+async function measureWrk(label: string, target: Target, seconds: number): Promise<number> {
+  const headerArgs = Object.entries(target.headers).flatMap(([name, value]) => [
+    '-H',
+    `${name}: ${value}`,
+  ]);
+  const stdout = await run(`wrk ${label}`, 'taskset', [
+    ...['-c', String(settings.loadCpu), 'wrk', '-t1', `-c${settings.connections}`],
+    ...[`-d${seconds}s`, '-s', wrkScript, ...headerArgs, target.url],
+  ]);
+  const perSecond = /^Requests\/sec:\s+([\d.]+)\s*$/m.exec(stdout);
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(
+    stdout,
+  );
+  const non2xx3xx = /Non-2xx or 3xx responses: (\d+)/.exec(stdout);
+  const counted = /^wrk-statuses (\{.*\}) requests (\d+)\s*$/m.exec(stdout);
+  if (!perSecond || !counted) {
+    throw loadError(label, `wrk printed no result:\n  ${stdout.trim().split('\n').join('\n  ')}`);
+  }
+  const statusCounts = JSON.parse(String(counted[1])) as Record<string, number>;
+  const requests = Number(counted[2]);
+  const answered = Object.values(statusCounts).reduce((sum, count) => sum + count, 0);
+  const statuses = Object.entries(statusCounts).map(([status, count]) => `${count}× ${status}`);
+  const onlyExpected =
+    statuses.length === 1 && String(target.status) in statusCounts && answered === requests;
+  const problems = [
+    ...(socket ? [`socket errors: ${socket[0].replace('Socket errors: ', '')}`] : []),
+    ...(non2xx3xx ? [`${non2xx3xx[1]} answers with a status from 400 on`] : []),
+    ...(onlyExpected && requests > 0
+      ? []
+      : [
+          `expected only ${target.status}, got ${statuses.join(', ') || 'no answer'} ` +
+            `(${requests} requests)`,
+        ]),
+  ];
+  if (problems.length > 0) throw loadError(label, problems.join(', '));
+  return Number(perSecond[1]);
+}
+
+/**
+ * autocannon's CLI (`-j`) pinned to the load CPU: the req/s is its total over its duration;
+ * every answer must have the target's status, with no error and no timeout.
+ * @param script path of autocannon.js
+ */
+async function measureAutocannon(
+  label: string,
+  target: Target,
+  seconds: number,
+  script: string,
+): Promise<number> {
   const headerArgs = Object.entries(target.headers).flatMap(([name, value]) => [
     '-H',
     `${name}=${value}`,
   ]);
   const stdout = await run(`autocannon ${label}`, 'taskset', [
-    ...['-c', String(settings.loadCpu), process.execPath, autocannon, '-j'],
+    ...['-c', String(settings.loadCpu), process.execPath, script, '-j'],
     ...['-c', String(settings.connections), '-d', String(seconds), ...headerArgs, target.url],
   ]);
-  /** @type {{ errors: number, timeouts: number, duration: number, requests: { total: number }, statusCodeStats: Record<string, { count: number }> }} */
-  const result = JSON.parse(stdout.trim().split('\n').at(-1) || '{}');
-  if (typeof result.requests?.total !== 'number' || !(result.duration > 0)) {
-    throw new Error(`${label}: autocannon printed no result`);
+  const result = JSON.parse(stdout.trim().split('\n').at(-1) || '{}') as Partial<{
+    errors: number;
+    timeouts: number;
+    duration: number;
+    requests: { total: number };
+    statusCodeStats: Record<string, { count: number }>;
+  }>;
+  const total = result.requests?.total;
+  const duration = result.duration ?? 0;
+  if (typeof total !== 'number' || !(duration > 0)) {
+    throw loadError(label, 'autocannon printed no result');
   }
-  const statuses = Object.entries(result.statusCodeStats ?? {}).map(
+  const statusCodeStats = result.statusCodeStats ?? {};
+  const statuses = Object.entries(statusCodeStats).map(
     ([status, { count }]) => `${count}× ${status}`,
   );
-  const onlyExpected = statuses.length === 1 && String(target.status) in result.statusCodeStats;
-  if (result.errors > 0 || result.timeouts > 0 || !onlyExpected || result.requests.total === 0) {
-    const died = deaths.length > 0 ? `; ${deaths.join('; ')}` : '';
-    throw new Error(
-      `${label}: expected only ${target.status}, got ${statuses.join(', ') || 'no answer'}, ` +
-        `${result.errors} errors, ${result.timeouts} timeouts${died}`,
+  const onlyExpected = statuses.length === 1 && String(target.status) in statusCodeStats;
+  const errors = result.errors ?? 0;
+  const timeouts = result.timeouts ?? 0;
+  if (errors > 0 || timeouts > 0 || !onlyExpected || total === 0) {
+    throw loadError(
+      label,
+      `expected only ${target.status}, got ${statuses.join(', ') || 'no answer'}, ` +
+        `${errors} errors, ${timeouts} timeouts`,
     );
   }
-  return result.requests.total / result.duration;
+  return total / duration;
 }
+
+/** the path of `command` when it is an executable on PATH */
+function onPath(command: string): string | undefined {
+  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
+    if (!dir) continue;
+    try {
+      accessSync(join(dir, command), fsConstants.X_OK);
+      return join(dir, command);
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/**
+ * wrk when it is on PATH (or asked for), else autocannon from app-fastify, with a note on
+ * stderr; fails when the one asked for by BENCH_LOAD_GENERATOR is missing.
+ */
+function chooseLoadGenerator(appsDir: string): LoadGenerator {
+  const wanted = settings.loadGenerator;
+  if (wanted !== 'autocannon' && onPath('wrk')) {
+    // `wrk -v` prints its version line and exits with 1: read it whatever the exit code
+    const { stdout, stderr } = spawnSync('wrk', ['-v'], { encoding: 'utf8', timeout: 10_000 });
+    const version = /^wrk (\S+)/m.exec(`${stdout}${stderr}`)?.[1] ?? '(version unknown)';
+    return { kind: 'wrk', version };
+  }
+  if (wanted === 'wrk') {
+    throw new Error('BENCH_LOAD_GENERATOR=wrk but wrk is not on PATH (apt-get install -y wrk)');
+  }
+  const script = join(appsDir, 'app-fastify', 'node_modules', 'autocannon', 'autocannon.js');
+  if (!existsSync(script)) throw new Error(`${script} is missing`);
+  if (wanted === undefined) {
+    console.error(
+      'note: wrk is not on PATH (apt-get install -y wrk): falling back to autocannon, which ' +
+        'tops out near what bare node:http serves, so ratios near 1 are partly the client',
+    );
+  }
+  return { kind: 'autocannon', script };
+}
+
+const describeGenerator = (generator: LoadGenerator) =>
+  generator.kind === 'wrk'
+    ? `wrk ${generator.version} (-t1, statuses counted by bench/wrk-statuses.lua)`
+    : `autocannon (wrk not used${settings.loadGenerator === 'autocannon' ? ': BENCH_LOAD_GENERATOR' : ': not on PATH'})`;
 
 // ---------------------------------------------------------------------------------------------
 // Set-up: the apps, the recorded answers, the servers to compare with
 
-/**
- * Generates the default apps with this repo's generator (built first) into `dir`.
- * @param {string} dir
- * @param {readonly Framework[]} wanted
- */
-async function generateApps(dir, wanted) {
+/** Generates the default apps with this repo's generator (built first) into `dir`. */
+async function generateApps(dir: string, wanted: readonly Framework[]): Promise<void> {
   console.error('building create-perf-app (npm run build)…');
   await run('npm run build (create-perf-app)', 'npm', ['run', 'build'], { cwd: repoRoot });
   for (const framework of wanted) {
@@ -339,10 +449,10 @@ async function generateApps(dir, wanted) {
 /**
  * Warms the catalog page until the app answers it from its cache, and records the hit, the
  * 304 for its ETag, and the page's JSON (Accept-Encoding: identity) for the seed-style server.
- * @param {string} url the app's base URL
+ * @param url the app's base URL
  */
-async function recordCatalog(url) {
-  /** @type {Answer | undefined} */ let hit;
+async function recordCatalog(url: string) {
+  let hit: Answer | undefined;
   for (let attempt = 1; attempt <= 50 && !hit; attempt++) {
     const answer = await get(`${url}${catalogPath}`, { 'accept-encoding': 'br' });
     if (answer.status !== 200) throw new Error(`GET ${catalogPath} answered ${answer.status}`);
@@ -371,12 +481,14 @@ async function recordCatalog(url) {
 /**
  * Writes an answer where a bare server reads it, boots that server, and checks that it
  * replays the answer byte for byte.
- * @param {string} label
- * @param {Answer} answer
- * @param {string} workDir
- * @param {Record<string, string>} headers request headers of the check
+ * @param headers request headers of the check
  */
-async function bootBare(label, answer, workDir, headers) {
+async function bootBare(
+  label: string,
+  answer: Answer,
+  workDir: string,
+  headers: Record<string, string>,
+): Promise<string> {
   const file = join(workDir, `${label.replaceAll(/\W+/g, '-')}.json`);
   const spec = {
     status: answer.status,
@@ -384,7 +496,7 @@ async function bootBare(label, answer, workDir, headers) {
     body: answer.body.toString('base64'),
   };
   await writeFile(file, JSON.stringify(spec));
-  const url = await boot(label, join(serversDir, 'bare.mjs'), {
+  const url = await boot(label, join(serversDir, 'bare.ts'), {
     cwd: workDir,
     env: { BARE_ANSWER: file },
     readyPath: catalogPath,
@@ -403,12 +515,8 @@ async function bootBare(label, answer, workDir, headers) {
 /**
  * Boots one framework's servers (app, bare, bare 304, seed-style, and the hello world for
  * express and hono) and returns its scenarios, in the order of its table.
- * @param {Framework} framework
- * @param {string} appsDir
- * @param {string} workDir
- * @returns {Promise<Scenarios>}
  */
-async function prepare(framework, appsDir, workDir) {
+async function prepare(framework: Framework, appsDir: string, workDir: string): Promise<Scenarios> {
   const appDir = join(appsDir, `app-${framework}`);
   const app = await boot(`app-${framework}`, 'dist/main.js', {
     cwd: appDir,
@@ -420,7 +528,7 @@ async function prepare(framework, appsDir, workDir) {
   const conditional = { ...brotli, 'if-none-match': etag };
   const coding = hit.named['content-encoding'] ?? 'identity';
   console.error(
-    `${framework}: recorded a hit (${hit.body.byteLength} bytes, ${coding}) and its 304`,
+    `${framework}: recorded a hit (${hit.body.byteLength} bytes, ${String(coding)}) and its 304`,
   );
 
   const bare = await bootBare(`bare-${framework}`, hit, workDir, brotli);
@@ -428,7 +536,7 @@ async function prepare(framework, appsDir, workDir) {
 
   const pageFile = join(workDir, `catalog-${framework}.json`);
   await writeFile(pageFile, json);
-  const seed = await boot(`seed-style-${framework}`, join(serversDir, 'seed-style.mjs'), {
+  const seed = await boot(`seed-style-${framework}`, join(serversDir, 'seed-style.ts'), {
     cwd: workDir,
     env: {
       BENCH_APP_DIR: join(appsDir, 'app-fastify'),
@@ -450,10 +558,8 @@ async function prepare(framework, appsDir, workDir) {
     throw new Error(`seed-style-${framework} does not send the app's catalog page in br`);
   }
 
-  /** @type {(label: string, target: Target) => Scenario} */
-  const scenario = (label, target) => ({ label, target, rounds: [] });
-  /** @type {Scenarios} */
-  const scenarios = {
+  const scenario = (label: string, target: Target): Scenario => ({ label, target, rounds: [] });
+  const scenarios: Scenarios = {
     hit: scenario('app hit', { url: `${app}${catalogPath}`, headers: brotli, status: 200 }),
     notModified: scenario('app 304', {
       url: `${app}${catalogPath}`,
@@ -478,7 +584,7 @@ async function prepare(framework, appsDir, workDir) {
   };
 
   if (framework === 'express' || framework === 'hono') {
-    const hello = await boot(`hello-${framework}`, join(serversDir, `hello-${framework}.mjs`), {
+    const hello = await boot(`hello-${framework}`, join(serversDir, `hello-${framework}.ts`), {
       cwd: workDir,
       env: { BENCH_APP_DIR: appDir },
       readyPath: '/health',
@@ -500,8 +606,7 @@ async function prepare(framework, appsDir, workDir) {
 // ---------------------------------------------------------------------------------------------
 // Figures and the report
 
-/** @param {number[]} values */
-function median(values) {
+function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1
@@ -509,22 +614,17 @@ function median(values) {
     : (Number(sorted[middle - 1]) + Number(sorted[middle])) / 2;
 }
 
-/**
- * The median of the per-round ratios of two scenarios.
- * @param {Scenario} top
- * @param {Scenario} bottom
- */
-const pairedRatio = (top, bottom) =>
+/** The median of the per-round ratios of two scenarios. */
+const pairedRatio = (top: Scenario, bottom: Scenario) =>
   median(top.rounds.map((value, round) => value / Number(bottom.rounds[round])));
 
-const reqs = (/** @type {number} */ value) => Math.round(value).toString();
-const roundCount = (/** @type {number} */ count) => `${count} round${count === 1 ? '' : 's'}`;
+const reqs = (value: number) => Math.round(value).toString();
+const roundCount = (count: number) => `${count} round${count === 1 ? '' : 's'}`;
 
-/**
- * @param {Framework} framework
- * @param {Scenarios} scenarios
- */
-function printFramework(framework, { hit, notModified, bare, bare304, seed }) {
+function printFramework(
+  framework: Framework,
+  { hit, notModified, bare, bare304, seed }: Scenarios,
+): void {
   console.log(`\n${framework}`);
   console.log(`  ${'scenario'.padEnd(22)}${'req/s'.padStart(9)}   rounds (min–max)`);
   for (const { label, rounds } of [hit, notModified, bare, bare304, seed]) {
@@ -537,21 +637,16 @@ function printFramework(framework, { hit, notModified, bare, bare304, seed }) {
   printRatio('hit / seed-style', pairedRatio(hit, seed), targets.hitVsSeed);
 }
 
-/**
- * @param {string} label
- * @param {number} ratio
- * @param {number} target the least ratio that meets it
- */
-function printRatio(label, ratio, target) {
+/** @param target the least ratio that meets it */
+function printRatio(label: string, ratio: number, target: number): void {
   console.log(`  ${label.padEnd(22)}${ratio.toFixed(2).padStart(9)}   ${verdict(ratio, target)}`);
 }
 
 /** "≥ 0.85   yes": the target and whether the ratio meets it */
-const verdict = (/** @type {number} */ ratio, /** @type {number} */ target) =>
+const verdict = (ratio: number, target: number) =>
   `≥ ${(Number.isInteger(target) ? String(target) : target.toFixed(2)).padEnd(5)}  ${ratio >= target ? 'yes' : 'NO'}`;
 
-/** @param {Map<Framework, Scenarios>} all */
-function printHealth(all) {
+function printHealth(all: Map<Framework, Scenarios>): void {
   const rows = [...all].filter(([, scenarios]) => scenarios.health && scenarios.hello);
   if (rows.length === 0) return;
   console.log('\n/health: the app against a hello world of the bare framework');
@@ -572,8 +667,7 @@ function printHealth(all) {
 // Settings
 
 function readSettings() {
-  /** @param {string} name @param {number} fallback @param {number} min */
-  const int = (name, fallback, min) => {
+  const int = (name: string, fallback: number, min: number) => {
     const raw = process.env[name];
     if (raw === undefined || raw === '') return fallback;
     const value = Number(raw);
@@ -586,11 +680,13 @@ function readSettings() {
     .split(',')
     .map((name) => name.trim())
     .filter(Boolean);
-  const unknown = listed.filter(
-    (name) => !(/** @type {readonly string[]} */ (frameworks).includes(name)),
-  );
+  const unknown = listed.filter((name) => !(frameworks as readonly string[]).includes(name));
   if (unknown.length > 0 || listed.length === 0) {
     throw new Error(`BENCH_FRAMEWORKS takes some of ${frameworks.join(',')}`);
+  }
+  const loadGenerator = process.env['BENCH_LOAD_GENERATOR'] || undefined;
+  if (loadGenerator !== undefined && loadGenerator !== 'wrk' && loadGenerator !== 'autocannon') {
+    throw new Error(`BENCH_LOAD_GENERATOR=${loadGenerator}: takes wrk or autocannon`);
   }
   return {
     appsDir: process.env['BENCH_APPS_DIR'] || undefined,
@@ -601,6 +697,7 @@ function readSettings() {
     warmupSeconds: int('BENCH_WARMUP_SECONDS', 2, 0),
     serverCpu: int('BENCH_SERVER_CPU', 0, 0),
     loadCpu: int('BENCH_LOAD_CPU', 1, 0),
+    loadGenerator: loadGenerator as 'wrk' | 'autocannon' | undefined,
   };
 }
 
@@ -611,16 +708,13 @@ function readSettings() {
 const workDir = await mkdtemp(join(tmpdir(), 'bench-hit-'));
 
 /** Stops every process started and removes the work folder: after success, error or signal. */
-async function cleanUp() {
+async function cleanUp(): Promise<void> {
   await stopAll();
   await rm(workDir, { recursive: true, force: true });
 }
 
-/**
- * The apps, generated or given, checked and built; returns their folder and autocannon's path.
- * @param {readonly Framework[]} measured
- */
-async function setUpApps(measured) {
+/** The apps, generated or given, checked and built; returns their folder and the load generator. */
+async function setUpApps(measured: readonly Framework[]) {
   // app-fastify is needed even when not measured: the seed-style server takes Fastify from it
   const needed = frameworks.filter((f) => measured.includes(f) || f === 'fastify');
   const appsDir = settings.appsDir ?? join(workDir, 'apps');
@@ -630,8 +724,7 @@ async function setUpApps(measured) {
       throw new Error(`${join(appsDir, `app-${framework}`)} is missing or not installed`);
     }
   }
-  const autocannon = join(appsDir, 'app-fastify', 'node_modules', 'autocannon', 'autocannon.js');
-  if (!existsSync(autocannon)) throw new Error(`${autocannon} is missing`);
+  const generator = chooseLoadGenerator(appsDir);
 
   for (const framework of measured) {
     console.error(`building app-${framework} (npm run build)…`);
@@ -639,32 +732,24 @@ async function setUpApps(measured) {
       cwd: join(appsDir, `app-${framework}`),
     });
   }
-  return { appsDir, autocannon };
+  return { appsDir, generator };
 }
 
-/**
- * The warm-up, then the interleaved rounds: fills every scenario's `rounds`.
- * @param {Map<Framework, Scenarios>} all
- * @param {string} autocannon
- */
-async function load(all, autocannon) {
+/** The warm-up, then the interleaved rounds: fills every scenario's `rounds`. */
+async function load(all: Map<Framework, Scenarios>, generator: LoadGenerator): Promise<void> {
   const perRound = [...all.values()].reduce((n, scenarios) => n + Object.keys(scenarios).length, 0);
   const total = perRound * (settings.rounds * settings.seconds + settings.warmupSeconds);
   console.error(
     `${perRound} measurements a round, ${roundCount(settings.rounds)} of ${settings.seconds} s ` +
-      `(+${settings.warmupSeconds} s warm-up each): about ${Math.ceil(total / 60)} min`,
+      `(+${settings.warmupSeconds} s warm-up each) with ${generator.kind}: ` +
+      `about ${Math.ceil(total / 60)} min`,
   );
 
   // the first second of a fresh process can run at half speed (JIT): load each one first
   if (settings.warmupSeconds > 0) {
     for (const [framework, scenarios] of all) {
-      for (const { label, target } of Object.values(scenarios)) {
-        await measure(
-          `${framework} ${label} (warm-up)`,
-          target,
-          settings.warmupSeconds,
-          autocannon,
-        );
+      for (const { label, target } of Object.values(scenarios) as Scenario[]) {
+        await measure(`${framework} ${label} (warm-up)`, target, settings.warmupSeconds, generator);
       }
     }
   }
@@ -673,39 +758,38 @@ async function load(all, autocannon) {
     console.error(`round ${round + 1}/${settings.rounds}`);
     for (const [framework, scenarios] of all) {
       // a different order each round, so no scenario always runs first or last
-      /** @type {Scenario[]} */
-      const list = Object.values(scenarios);
+      const list = Object.values(scenarios) as Scenario[];
       const shift = round % list.length;
       for (const scenario of [...list.slice(shift), ...list.slice(0, shift)]) {
         const label = `${framework} ${scenario.label}, round ${round + 1}`;
-        scenario.rounds.push(await measure(label, scenario.target, settings.seconds, autocannon));
+        scenario.rounds.push(await measure(label, scenario.target, settings.seconds, generator));
       }
     }
   }
 }
 
-async function main() {
-  const { appsDir, autocannon } = await setUpApps(settings.measured);
+async function main(): Promise<void> {
+  const { appsDir, generator } = await setUpApps(settings.measured);
 
-  /** @type {Map<Framework, Scenarios>} */
-  const all = new Map();
+  const all = new Map<Framework, Scenarios>();
   for (const framework of settings.measured) {
     all.set(framework, await prepare(framework, appsDir, workDir));
   }
-  await load(all, autocannon);
+  await load(all, generator);
 
   console.log(
-    `\nbench:hit: ${settings.connections} connections, ${roundCount(settings.rounds)} of ` +
-      `${settings.seconds} s, servers on CPU ${settings.serverCpu}, autocannon on CPU ` +
-      `${settings.loadCpu}; req/s are medians over rounds, ratios medians of per-round ratios`,
+    `\nbench:hit: load by ${describeGenerator(generator)} on CPU ${settings.loadCpu}, ` +
+      `${settings.connections} connections, ${roundCount(settings.rounds)} of ` +
+      `${settings.seconds} s, servers on CPU ${settings.serverCpu}; ` +
+      `req/s are medians over rounds, ratios medians of per-round ratios`,
   );
   for (const [framework, scenarios] of all) printFramework(framework, scenarios);
   printHealth(all);
 }
 
-// Ctrl-C or a kill: stop the servers and autocannon, remove the work folder, then go
+// Ctrl-C or a kill: stop the servers and the load generator, remove the work folder, then go
 let interrupted = false;
-for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     interrupted = true;
     console.error(`\n${signal}: stopping every process started…`);
@@ -719,7 +803,7 @@ try {
   // after a signal, what fails is only what the signal stopped
   if (!interrupted)
     console.error(
-      `\nbench:hit could not measure: ${error instanceof Error ? error.message : error}`,
+      `\nbench:hit could not measure: ${error instanceof Error ? error.message : String(error)}`,
     );
   process.exitCode = 1;
 } finally {

@@ -4,10 +4,12 @@
 import { execa, type ResultPromise } from 'execa';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { answersToFlags } from '../../src/options.js';
 import type { OptionSet } from '../e2e/sets.js';
+import { freePort, waitUntilAnswering } from './net.js';
+
+export { freePort };
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 export const workDir = join(repoRoot, 'test/.work');
@@ -76,17 +78,6 @@ export async function prepareWorkspace(tarball: string, sets: OptionSet[]): Prom
     throw new Error('npm install made no node_modules');
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
 export interface BootedApp {
   url: string;
   process: ResultPromise;
@@ -106,16 +97,12 @@ export async function boot(dir: string, env: Record<string, string> = {}): Promi
   let output = '';
   child.all?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the app exited at start:\n${output}`);
-    const ok = await fetch(`${url}/health`).then(
-      (res) => res.ok,
-      () => false,
-    );
-    if (ok) return { url, process: child, output: () => output };
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const up = await waitUntilAnswering(`${url}/health`, {
+    check: () => {
+      if (child.exitCode !== null) throw new Error(`the app exited at start:\n${output}`);
+    },
+  });
+  if (up) return { url, process: child, output: () => output };
   child.kill('SIGKILL');
   throw new Error(`the app did not answer /health within 30 s:\n${output}`);
 }
