@@ -9,20 +9,16 @@ describe('Server-Timing', () => {
   });
   afterAll(() => server.close());
 
-  it('OBS-5: with SERVER_TIMING on, a response says how long the app took', async () => {
-    const res = await fetch(`${server.url}/health`);
-    expect(res.headers.get('server-timing')).toMatch(/(^|, )app;dur=\d+\.\d$/);
-  });
-
-  it('OBS-5: it is on every response, errors included', async () => {
+  // probes (/health, /ready) may be answered before any middleware: a route that is not one
+  it('OBS-5: with SERVER_TIMING on, a response says how long the app took, errors included', async () => {
     const res = await fetch(`${server.url}/no-such-route`);
     expect(res.status).toBe(404);
-    expect(res.headers.get('server-timing')).toMatch(/app;dur=/);
+    expect(res.headers.get('server-timing')).toMatch(/(^|, )app;dur=\d+\.\d$/);
   });
 
   it('OBS-5: it is off by default: internals are not shown to clients unasked', async () => {
     const plain = await start();
-    const res = await fetch(`${plain.url}/health`);
+    const res = await fetch(`${plain.url}/no-such-route`);
     await plain.close();
     expect(res.headers.get('server-timing')).toBeNull();
   });

@@ -51,6 +51,8 @@ export interface FrontRoute {
 
 interface CompiledRoute extends FrontRoute {
   segments: readonly (string | null)[];
+  /** the static start of the path, up to its first parameter: most paths fail on it at once */
+  prefix: string;
   query: readonly string[];
   readsCredentials: boolean;
 }
@@ -101,6 +103,7 @@ export class FrontCache {
     const compiled: CompiledRoute = {
       ...route,
       segments,
+      prefix: route.path.slice(0, Math.max(0, route.path.indexOf('/:') + 1)),
       query: route.query ?? [],
       readsCredentials: headers.includes('authorization') || headers.includes('cookie'),
     };
@@ -164,8 +167,10 @@ export class FrontCache {
   #match(path: string): [CompiledRoute, string[]] | undefined {
     const fixed = this.#static.get(path);
     if (fixed) return [fixed, []];
-    const parts = path.split('/');
+    let parts: string[] | undefined;
     for (const route of this.#dynamic) {
+      if (!path.startsWith(route.prefix)) continue;
+      parts ??= path.split('/');
       if (route.segments.length !== parts.length) continue;
       const params: string[] = [];
       let matches = true;
