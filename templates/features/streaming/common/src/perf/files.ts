@@ -96,12 +96,13 @@ const byteRanges = /^ *bytes=[ \t]*(?:\d+-\d*|-\d+)(?:[ \t]*,[ \t]*(?:\d+-\d*|-\
 function rangeView(request: IncomingMessage): { request: IncomingMessage; malformed: boolean } {
   const { range, 'if-range': ifRange } = request.headers;
   if (range === undefined || !/^ *bytes=/.test(range)) return { request, malformed: false };
-  if (ifRange === undefined || !ifRange.includes('"')) {
-    return { request, malformed: !byteRanges.test(range) };
-  }
+  const ignored = ifRange !== undefined && ifRange.includes('"');
+  const malformed = !ignored && !byteRanges.test(range);
+  if (!ignored && !malformed) return { request, malformed };
+  // send answers the whole file (or 304, 412); a malformed range turns that into 416
   const headers = { ...request.headers };
   delete headers.range;
-  return { request: Object.create(request, { headers: { value: headers } }), malformed: false };
+  return { request: Object.create(request, { headers: { value: headers } }), malformed };
 }
 
 function contentType(name: string): string {
