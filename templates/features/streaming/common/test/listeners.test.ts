@@ -24,15 +24,16 @@ afterAll(async () => {
   ServerResponse.prototype.addListener = on;
 });
 
-// Node warns past ten listeners of one event (MaxListenersExceededWarning); tracing adds its
-// own to every response, so the app's streamed answers leave room for them
+// Node warns past ten listeners of one event (MaxListenersExceededWarning); tracing adds two
+// of its own to a response (the HTTP span's, and on Express the route layer's), so the app's
+// streamed answers, with the request log on, leave room for them
 it.each(['/files/catalog.json', '/api/stream?count=10'])(
-  'STREAM-4: %s puts at most 5 close listeners on its response',
+  'STREAM-4: %s puts at most 8 close listeners on its response',
   async (path) => {
     for (const headers of [{}, { 'accept-encoding': 'br' }]) {
       const answer = await fetch(`${server.url}${path}`, { headers });
       await answer.arrayBuffer();
     }
-    expect(most.get(path.split('?')[0] ?? '')).toBeLessThanOrEqual(5);
+    expect(most.get(path.split('?')[0] ?? '')).toBeLessThanOrEqual(8);
   },
 );
