@@ -136,7 +136,9 @@ export const streaming: Feature = {
     'config.sections': [configSection(answers)],
     'context.imports': [
       "import { ensureFilesFolder } from './files/samples.js';",
-      ...(compressed(answers) ? ["import { chooseCoding, isCompressible } from './perf/compression.js';"] : []),
+      ...(compressed(answers)
+        ? ["import { chooseCoding, isCompressible } from './perf/compression.js';"]
+        : []),
       "import { FileStore } from './perf/files.js';",
       "import { SampleStreams } from './perf/streams.js';",
     ],
