@@ -20,13 +20,13 @@ describe('errors of the item routes, on every framework alike', () => {
   it('a body that is not JSON answers 415', async () => {
     const answer = await put(item(7), 'name=changed', 'text/plain');
     expect(answer.status).toBe(415);
-    expect(Object.keys(await answer.json())).toEqual(['error']);
+    expect(await answer.json()).toEqual({ error: expect.any(String) });
   });
 
   it('malformed JSON answers 400', async () => {
     const answer = await put(item(7), '{"name":', 'application/json');
     expect(answer.status).toBe(400);
-    expect(Object.keys(await answer.json())).toEqual(['error']);
+    expect(await answer.json()).toEqual({ error: expect.any(String) });
   });
 
   it('a body over the limit, sent without a length, answers 413 in the same shape', async () => {
@@ -44,7 +44,7 @@ describe('errors of the item routes, on every framework alike', () => {
       duplex: 'half',
     } as RequestInit);
     expect(answer.status).toBe(413);
-    expect(Object.keys(await answer.json())).toEqual(['error']);
+    expect(await answer.json()).toEqual({ error: expect.any(String) });
   });
 
   it('a 5xx says nothing of the internals, which go to the log', async () => {

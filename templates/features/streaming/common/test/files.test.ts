@@ -45,7 +45,10 @@ describe('file downloads', () => {
     await utimes(join(dir, 'data.bin'), past, past);
     await writeFile(join(dir, 'notes.txt'), 'some notes\n');
     await writeFile(join(dir, 'page.html'), '<script>alert(document.cookie)</script>');
-    await writeFile(join(dir, 'image.svg'), '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+    await writeFile(
+      join(dir, 'image.svg'),
+      '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+    );
     await writeFile(join(dir, 'feed.xml'), '<feed/>');
     await writeFile(join(dir, 'script.js'), 'alert(1);');
     server = await start({ FILES_DIR: dir, COMPRESS_IN_APP: 'false' });

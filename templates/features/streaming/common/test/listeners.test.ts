@@ -12,7 +12,8 @@ beforeAll(async () => {
   ServerResponse.prototype.on = function (this: ServerResponse, event, listener) {
     const result = on.call(this, event, listener);
     const path = this.req?.url?.split('?')[0] ?? '';
-    if (event === 'close') most.set(path, Math.max(most.get(path) ?? 0, this.listenerCount('close')));
+    if (event === 'close')
+      most.set(path, Math.max(most.get(path) ?? 0, this.listenerCount('close')));
     return result;
   } as typeof on;
   ServerResponse.prototype.addListener = ServerResponse.prototype.on;
@@ -30,7 +31,8 @@ afterAll(async () => {
 it.each(['/files/catalog.json', '/api/stream?count=10'])(
   'STREAM-4: %s puts at most 8 close listeners on its response',
   async (path) => {
-    for (const headers of [{}, { 'accept-encoding': 'br' }]) {
+    const requests: Record<string, string>[] = [{}, { 'accept-encoding': 'br' }];
+    for (const headers of requests) {
       const answer = await fetch(`${server.url}${path}`, { headers });
       await answer.arrayBuffer();
     }
