@@ -9,7 +9,7 @@ const env = (answers: Answers): EnvVar[] => [
     name: 'FILES_DIR',
     schema: 'z.string().min(1)',
     default: './files',
-    doc: 'Folder that GET /files/:name serves; made with a few samples when absent (STREAM-1)',
+    doc: 'Folder that GET /files/:name serves; made with a few samples when absent or empty (STREAM-1)',
   },
   {
     name: 'ASSETS_DIR',
