@@ -80,8 +80,14 @@ const passiveType =
   /^(?:image\/(?!svg)|video\/|audio\/|font\/|text\/(?:plain|csv|css)|application\/(?:json|x-ndjson|octet-stream|zip|gzip)\b)/i;
 
 // RFC 6266 and RFC 8187: the name percent-encoded as UTF-8, so no quote or byte can break out
-const attachment = (name: string) =>
-  `attachment; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+// (encodeURIComponent leaves four characters that this syntax does not allow)
+function attachment(name: string): string {
+  const encoded = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename*=UTF-8''${encoded}`;
+}
 
 // a list of byte ranges as RFC 9110 §14.1.1 spells it: @fastify/send skips a part it cannot
 // read and serves the rest, where a malformed Range is answered 416
@@ -187,11 +193,10 @@ export class FileStore {
       );
     }
 
-    if (ranged.malformed && result.statusCode === 200) {
+    const length = headers['content-length'];
+    if (ranged.malformed && result.statusCode === 200 && length !== undefined) {
       result.stream.destroy();
-      return failure(416, errors[416] ?? '', {
-        'content-range': `bytes */${headers['content-length'] ?? '*'}`,
-      });
+      return failure(416, errors[416] ?? '', { 'content-range': `bytes */${length}` });
     }
 
     headers['cache-control'] = cacheControl;
