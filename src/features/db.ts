@@ -113,6 +113,8 @@ export const db: Feature = {
       "import { openDatabase, type Database } from './perf/db/database.js';",
     ],
     'context.fields': ['db: Database;', 'dbItems: DbItems;'],
+    // PGLITE_DIR's default is inside it, for the embedded database
+    'docker.writable': ['RUN install -d -o node -g node data'],
     'context.create': [
       [
         '// POOL-1..4: opened before the server listens, so nothing is served before the',

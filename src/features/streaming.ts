@@ -9,7 +9,7 @@ const env = (answers: Answers): EnvVar[] => [
     name: 'FILES_DIR',
     schema: 'z.string().min(1)',
     default: './files',
-    doc: 'Folder that GET /files/:name serves; made with a few samples when absent (STREAM-1)',
+    doc: 'Folder that GET /files/:name serves; made with a few samples when absent or empty (STREAM-1)',
   },
   {
     name: 'ASSETS_DIR',
@@ -50,10 +50,14 @@ function configSection(answers: Answers): string {
 
 function contextCreate(answers: Answers): string {
   // HTTP-4: with compression on, precompressed siblings are chosen by the same negotiation
+  // HTTP-5: what the app compresses per request varies on Accept-Encoding, its 304s too
   const siblings = compressed(answers)
-    ? ['const siblings = { codings: config.compression.codings, choose: chooseCoding };']
+    ? [
+        'const siblings = { codings: config.compression.codings, choose: chooseCoding };',
+        'const compressible = config.compression.inApp ? isCompressible : undefined;',
+      ]
     : [];
-  const withSiblings = compressed(answers) ? '\n  siblings,' : '';
+  const withSiblings = compressed(answers) ? '\n  siblings,\n  compressible,' : '';
   const accel = behindNginx(answers) ? '\n  accelPrefix: config.streaming.accelPrefix,' : '';
   return [
     'await ensureFilesFolder(config.streaming.filesDir, logger);',
@@ -68,6 +72,7 @@ function contextCreate(answers: Answers): string {
     '  root: config.streaming.assetsDir,',
     "  cacheControl: 'public, no-cache',",
     `  hashedCacheControl: 'public, max-age=31536000, immutable',${withSiblings}`,
+    '  trusted: true,',
     '});',
     'const streams = new SampleStreams(config.streaming.eventIntervalMs);',
   ].join('\n');
@@ -131,11 +136,15 @@ export const streaming: Feature = {
     'config.sections': [configSection(answers)],
     'context.imports': [
       "import { ensureFilesFolder } from './files/samples.js';",
-      ...(compressed(answers) ? ["import { chooseCoding } from './perf/compression.js';"] : []),
+      ...(compressed(answers)
+        ? ["import { chooseCoding, isCompressible } from './perf/compression.js';"]
+        : []),
       "import { FileStore } from './perf/files.js';",
       "import { SampleStreams } from './perf/streams.js';",
     ],
     'context.fields': ['files: FileStore;', 'assets: FileStore;', 'streams: SampleStreams;'],
+    // FILES_DIR's default: the app puts its samples in it at the first start
+    'docker.writable': ['RUN install -d -o node -g node files'],
     'context.create': [contextCreate(answers)],
     'context.values': ['files,', 'assets,', 'streams,'],
     'readme.routes': [

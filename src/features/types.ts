@@ -21,7 +21,8 @@ export type SharedSlot =
   | 'tracing.routes' // test/tracing.test.ts: the sample routes and the spans each must make
   | 'nginx.modules' // nginx.conf: modules loaded at the top
   | 'nginx.http' // nginx.conf: settings of the http block
-  | 'nginx.locations'; // nginx.conf: locations of the server block
+  | 'nginx.locations' // nginx.conf: locations of the server block
+  | 'docker.writable'; // Dockerfile: folders the app writes in, the only ones its user owns
 
 /** a slot in a framework's entry file, src/app.ts */
 export type FrameworkSlot = 'app.imports' | 'app.plugins' | 'app.routes';

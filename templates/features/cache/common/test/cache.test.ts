@@ -30,8 +30,19 @@ describe('cached routes', () => {
   });
 
   it('CACHE-5: answers 404 for an item outside 1..1000', async () => {
-    for (const id of ['0', '1001', 'abc', '1.5']) {
+    for (const id of ['0', '1001', '-5']) {
       expect((await get(`${server.url}/api/items/${id}`)).status).toBe(404);
+    }
+  });
+
+  it('CACHE-5: answers 400 for an id that is not a whole number, even one spelling a cached id', async () => {
+    // item 100 is cached (and admitted to the front tier) before `1e2` is asked for
+    await get(`${server.url}/api/items/100`);
+    await get(`${server.url}/api/items/100`);
+    for (const id of ['abc', '1.5', '1e2', '100.0', '0x64']) {
+      const answer = await get(`${server.url}/api/items/${id}`);
+      expect(answer.status).toBe(400);
+      expect(await answer.json()).toEqual({ error: 'An item id is a whole number' });
     }
   });
 

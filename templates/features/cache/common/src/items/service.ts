@@ -59,6 +59,18 @@ function catalogPage(param: string | undefined): number | undefined {
   return valid ? page : undefined;
 }
 
+// an id is a whole number: one outside 1..1000 names no item (404), anything else is not an
+// id at all (400); `1e2` or `1.0` are refused rather than read as the number they spell
+const wholeNumber = /^-?\d{1,16}$/;
+const itemIdOf = (param: string): number | undefined =>
+  wholeNumber.test(param) ? Number(param) : undefined;
+
+function refuseItemId(param: string): Reply | undefined {
+  const id = itemIdOf(param);
+  if (id === undefined) return jsonReply(400, { error: 'An item id is a whole number' });
+  return isItemId(id) ? undefined : jsonReply(404, { error: `No item ${param}` });
+}
+
 /** the sample routes' logic, framework-neutral: each method returns what the route sends */
 export function createItemService(cache: Cache, source: ItemSource, ttl: Ttls) {
   // COMP-4: set when compression is on; each response is then stored with its compressed forms
@@ -105,15 +117,16 @@ export function createItemService(cache: Cache, source: ItemSource, ttl: Ttls) {
 
   return {
     async item(idParam: string, headers: IncomingHttpHeaders): Promise<Reply> {
-      const id = Number(idParam);
-      if (!isItemId(id)) return jsonReply(404, { error: `No item ${idParam}` });
-      return reply(await itemResponse.lookup(id), headers);
+      const refused = refuseItemId(idParam);
+      if (refused) return refused;
+      return reply(await itemResponse.lookup(Number(idParam)), headers);
     },
 
     /** CACHE-8: the stale entry is gone before the caller answers */
     async replaceItem(idParam: string, body: unknown): Promise<Reply> {
+      const refused = refuseItemId(idParam);
+      if (refused) return refused;
       const id = Number(idParam);
-      if (!isItemId(id)) return jsonReply(404, { error: `No item ${idParam}` });
       const changes = itemChanges.safeParse(body);
       if (!changes.success) return jsonReply(400, { error: z.prettifyError(changes.error) });
       const item = await source.save(id, changes.data);
@@ -157,7 +170,10 @@ export function createItemService(cache: Cache, source: ItemSource, ttl: Ttls) {
       if (encoder) front.useEncoder(encoder);
       front.route({
         path: '/api/items/:id',
-        key: ({ params: [id] }) => (isItemId(Number(id)) ? itemResponse.keyNow(Number(id)) : null),
+        key: ({ params: [param] }) => {
+          const id = itemIdOf(param ?? '');
+          return id !== undefined && isItemId(id) ? itemResponse.keyNow(id) : null;
+        },
       });
       front.route({
         path: '/api/catalog',

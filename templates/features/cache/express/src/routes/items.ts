@@ -1,6 +1,6 @@
 import { Router, type Response } from 'express';
 import type { ItemService } from '../items/service.js';
-import type { Reply } from '../perf/cache/http.js';
+import { jsonReply, type Reply } from '../perf/cache/http.js';
 
 // the body is already bytes: write it as it is, without res.send()'s checks
 const send = (res: Response, { status, headers, body }: Reply) => {
@@ -16,6 +16,11 @@ export function itemRoutes(items: ItemService): Router {
   });
 
   router.put('/api/items/:id', async (req, res) => {
+    // express.json() leaves a body of another type unread: refuse it, as Fastify does
+    if (req.is('application/json') === false) {
+      send(res, jsonReply(415, { error: 'Unsupported Media Type: send application/json' }));
+      return;
+    }
     send(res, await items.replaceItem(req.params.id, req.body));
   });
 

@@ -7,6 +7,10 @@ const send = (reply: FastifyReply, { status, headers, body }: Reply) =>
 
 // CACHE-4, CACHE-5, CACHE-8, HTTP-1..3: the logic is in ItemService; this only wires it
 export const itemRoutes: FastifyPluginAsync<{ items: ItemService }> = async (app, { items }) => {
+  // bodies are JSON: without its text parser (in this plugin only) Fastify answers any other
+  // type 415, as Express and Hono do
+  app.removeContentTypeParser('text/plain');
+
   app.get<{ Params: { id: string } }>('/api/items/:id', async (request, reply) =>
     send(reply, await items.item(request.params.id, request.headers)),
   );

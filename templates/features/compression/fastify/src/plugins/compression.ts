@@ -1,7 +1,7 @@
 import compress from '@fastify/compress';
 import fp from 'fastify-plugin';
 import zlib from 'node:zlib';
-import { isCompressible, type CompressionSettings } from '../perf/compression.js';
+import { flushEachWrite, isCompressible, type CompressionSettings } from '../perf/compression.js';
 
 /**
  * COMP-1..3 with @fastify/compress: br and gzip negotiated with q-values, `*` read as gzip,
@@ -34,7 +34,11 @@ export const compression = fp<CompressionSettings>(async (app, settings) => {
     encodings: [...settings.codings],
     threshold: settings.minBytes,
     customTypes: (type) => isCompressible(type),
-    brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: settings.brotliQuality } },
-    zlibOptions: { level: settings.gzipLevel },
+    // STREAM-4: each write goes out at once (a line of a stream), not when a block is full
+    brotliOptions: {
+      params: { [zlib.constants.BROTLI_PARAM_QUALITY]: settings.brotliQuality },
+      flush: flushEachWrite.brotliFlush,
+    },
+    zlibOptions: { level: settings.gzipLevel, flush: flushEachWrite.flush },
   });
 });

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 
@@ -31,13 +31,14 @@ const samples: Record<string, () => string | Buffer> = {
 };
 
 /**
- * STREAM-1: the download folder; made with a few samples when it does not exist yet. A folder
- * that cannot be made (a read-only file system) is reported, and downloads answer 404.
+ * STREAM-1: the download folder; made with a few samples when it does not exist yet or is
+ * empty (the Dockerfile makes it, for the runtime user). A folder that cannot be made (a
+ * read-only file system) is reported, and downloads answer 404.
  */
 export async function ensureFilesFolder(dir: string, logger: Logger): Promise<void> {
   try {
     const created = await mkdir(dir, { recursive: true });
-    if (created === undefined) return;
+    if (created === undefined && (await readdir(dir)).length > 0) return;
     for (const [name, make] of Object.entries(samples)) await writeFile(join(dir, name), make());
     logger.info({ dir }, 'files: made the download folder with a few samples');
   } catch (error) {

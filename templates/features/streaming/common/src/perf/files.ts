@@ -29,6 +29,17 @@ export interface FileStoreOptions {
   };
   /** STREAM-5: the internal nginx location that sends a file once the app has allowed it */
   accelPrefix?: string;
+  /**
+   * The app's own files (built assets): sent inline whatever their type. Otherwise a file a
+   * browser would run or render as a page (HTML, SVG, XML, scripts) is sent as an attachment,
+   * so a file dropped into the folder never runs as a page of the app's origin.
+   */
+  trusted?: boolean;
+  /**
+   * HTTP-5: whether the app compresses answers of this type per request. Their 200 varies on
+   * Accept-Encoding, so their 304 and HEAD must say so too (RFC 9110 §15.4.5).
+   */
+  compressible?: (contentType: string) => boolean;
 }
 
 const siblingSuffix: Record<ContentCoding, string> = { br: '.br', gzip: '.gz' };
@@ -62,6 +73,43 @@ const errors: Record<number, string> = {
 
 // a relative file-system path as a URL path, each segment encoded
 const urlPath = (path: string) => `/${path.split(sep).map(encodeURIComponent).join('/')}`;
+
+// what a browser may show inline: media, plain text and data. Everything else (HTML, SVG,
+// XML, JavaScript, PDF, unknown types) could run script as a page of the app's origin
+const passiveType =
+  /^(?:image\/(?!svg)|video\/|audio\/|font\/|text\/(?:plain|csv|css)|application\/(?:json|x-ndjson|octet-stream|zip|gzip)\b)/i;
+
+// RFC 6266 and RFC 8187: the name percent-encoded as UTF-8, so no quote or byte can break out
+// (encodeURIComponent leaves four characters that this syntax does not allow)
+function attachment(name: string): string {
+  const encoded = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename*=UTF-8''${encoded}`;
+}
+
+// a list of byte ranges as RFC 9110 §14.1.1 spells it: @fastify/send skips a part it cannot
+// read and serves the rest, where a malformed Range is answered 416
+const byteRanges = /^ *bytes=[ \t]*(?:\d+-\d*|-\d+)(?:[ \t]*,[ \t]*(?:\d+-\d*|-\d+))*[ \t]*$/;
+
+/**
+ * What @fastify/send is shown of the request: Range and If-Range read as RFC 9110 reads them.
+ * If-Range with an entity tag needs a strong match (§13.1.5), and the ETag of a file is weak
+ * (size and mtime, from @fastify/send), so it never matches: the range is dropped and the
+ * whole file sent. send would take any tag that contains the ETag, `W/` form included.
+ */
+function rangeView(request: IncomingMessage): { request: IncomingMessage; malformed: boolean } {
+  const { range, 'if-range': ifRange } = request.headers;
+  if (range === undefined || !/^ *bytes=/.test(range)) return { request, malformed: false };
+  const ignored = ifRange !== undefined && ifRange.includes('"');
+  const malformed = !ignored && !byteRanges.test(range);
+  if (!ignored && !malformed) return { request, malformed };
+  // send answers the whole file (or 304, 412); a malformed range turns that into 416
+  const headers = { ...request.headers };
+  delete headers.range;
+  return { request: Object.create(request, { headers: { value: headers } }), malformed };
+}
 
 function contentType(name: string): string {
   const type = send.mime.getType(name) ?? 'application/octet-stream';
@@ -101,6 +149,11 @@ export class FileStore {
       this.options.hashedCacheControl && hashedName.test(name)
         ? this.options.hashedCacheControl
         : this.options.cacheControl;
+    const type = contentType(name);
+    const disposition: Record<string, string> =
+      this.options.trusted || passiveType.test(type)
+        ? {}
+        : { 'content-disposition': attachment(name) };
 
     // STREAM-5: nginx announces that it can send files itself; the app has checked the name
     // and the path, and hands over the transfer (ranges and all) to nginx's internal location
@@ -111,13 +164,15 @@ export class FileStore {
         headers: {
           'x-accel-redirect': `${accel.replace(/\/$/, '')}${urlPath(file)}`,
           'cache-control': cacheControl,
+          ...disposition,
         },
         body: undefined,
       };
     }
 
     const { offered, chosen } = await this.#sibling(root, file, request.headers['accept-encoding']);
-    const result = await send(request, urlPath(chosen?.path ?? file), {
+    const ranged = rangeView(request);
+    const result = await send(ranged.request, urlPath(chosen?.path ?? file), {
       root,
       index: false,
       cacheControl: false,
@@ -138,13 +193,21 @@ export class FileStore {
       );
     }
 
+    const length = headers['content-length'];
+    if (ranged.malformed && result.statusCode === 200 && length !== undefined) {
+      result.stream.destroy();
+      return failure(416, errors[416] ?? '', { 'content-range': `bytes */${length}` });
+    }
+
     headers['cache-control'] = cacheControl;
     if (chosen) {
       headers['content-encoding'] = chosen.coding;
-      headers['content-type'] = contentType(name);
+      headers['content-type'] = type;
     }
-    // HTTP-5: a file with precompressed siblings is sent in the coding the client takes
-    if (offered) headers['vary'] = 'Accept-Encoding';
+    Object.assign(headers, disposition);
+    // HTTP-5: a file with precompressed siblings is sent in the coding the client takes, and
+    // one the app compresses is too: every answer says so, 304 included
+    if (offered || this.options.compressible?.(type)) headers['vary'] = 'Accept-Encoding';
     if (result.statusCode === 304 || request.method === 'HEAD') {
       result.stream.destroy();
       return { status: result.statusCode, headers, body: undefined };

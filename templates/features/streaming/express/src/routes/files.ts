@@ -1,12 +1,12 @@
 import { Router, type Response } from 'express';
-import { pipeline } from 'node:stream';
 import type { FileReply, FileStore } from '../perf/files.js';
+import { pipeToResponse } from './pipe.js';
 
 const send = (res: Response, { status, headers, body }: FileReply) => {
   res.writeHead(status, headers);
   if (body === undefined || typeof body === 'string') res.end(body);
-  // a client that leaves mid-file ends the pipeline, which closes the file
-  else pipeline(body, res, () => undefined);
+  // a client that leaves mid-file closes the file
+  else pipeToResponse(body, res);
 };
 
 // STREAM-1..3, STREAM-5, STREAM-6, HTTP-4: the logic is in FileStore; this only wires it

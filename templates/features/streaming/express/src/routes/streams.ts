@@ -1,13 +1,13 @@
 import { Router } from 'express';
-import { pipeline } from 'node:stream';
 import {
   eventStreamHeaders,
   ndjsonHeaders,
   parseCount,
   type SampleStreams,
 } from '../perf/streams.js';
+import { pipeToResponse } from './pipe.js';
 
-// STREAM-4: pipeline() waits for the socket to drain and destroys the stream when the
+// STREAM-4: pipe() waits for the socket to drain, and the stream is destroyed when the
 // client goes away
 export function streamRoutes(streams: SampleStreams): Router {
   const router = Router();
@@ -20,12 +20,12 @@ export function streamRoutes(streams: SampleStreams): Router {
       return;
     }
     res.writeHead(200, ndjsonHeaders);
-    pipeline(streams.ndjson(count), res, () => undefined);
+    pipeToResponse(streams.ndjson(count), res);
   });
 
   router.get('/api/events', (req, res) => {
     res.writeHead(200, eventStreamHeaders);
-    pipeline(streams.events(req.get('last-event-id')), res, () => undefined);
+    pipeToResponse(streams.events(req.get('last-event-id')), res);
   });
 
   return router;

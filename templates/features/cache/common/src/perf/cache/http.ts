@@ -74,6 +74,8 @@ export function jsonResponse(value: unknown, policy: CachePolicy): CachedRespons
     'cache-control': policy.cacheControl,
     etag,
     'last-modified': new Date(lastModified).toUTCString(),
+    // set here, once per entry, for the hits the front tier answers before any framework
+    'x-content-type-options': 'nosniff',
   };
   if (policy.vary) headers['vary'] = policy.vary;
   return { body, etag, lastModified, headers, size: body.byteLength + 256 };
