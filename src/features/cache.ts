@@ -8,8 +8,8 @@ const shared = (backend: Backend) => backend === 'redis' || backend === 'tiered'
 const packages: Record<Backend, PackageName[]> = {
   none: [],
   memory: ['lru-cache'],
-  redis: ['lru-cache', 'ioredis'],
-  tiered: ['lru-cache', 'ioredis'],
+  redis: ['lru-cache', 'ioredis', 'cockatiel'],
+  tiered: ['lru-cache', 'ioredis', 'cockatiel'],
 };
 
 const commonEnv: EnvVar[] = [
@@ -80,10 +80,16 @@ const sharedEnv: EnvVar[] = [
     doc: 'Redis for the shared cache, like redis://127.0.0.1:6379; without it the cache stays in memory',
   },
   {
+    name: 'CACHE_WAIT_MS',
+    schema: 'int(0, 60_000)',
+    default: '250',
+    doc: 'Longest a request waits for Redis in all (read, lock, write) before it goes on without the cache (CACHE-14)',
+  },
+  {
     name: 'REDIS_COMMAND_TIMEOUT_MS',
     schema: 'int(10, 60_000)',
     default: '250',
-    doc: 'Longest wait for Redis before a request goes to the loader instead (CACHE-14)',
+    doc: 'Longest wait for one Redis command; after a timeout, Redis is not called for a second (CACHE-14)',
   },
   {
     name: 'CACHE_LOCK_TTL_MS',
@@ -134,7 +140,13 @@ function configSection(answers: Answers): string {
   if (shared(backend)) {
     lines.push(
       '  redisUrl: e.REDIS_URL,',
-      '  redis: { commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS, connectTimeoutMs: 2000 },',
+      '  waitMs: e.CACHE_WAIT_MS,',
+      '  redis: {',
+      '    commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,',
+      '    connectTimeoutMs: 2000,',
+      '    // CACHE-14: how long Redis is not called after a timeout, before one probe',
+      '    coolDownMs: 1000,',
+      '  },',
       '  lockTtlMs: e.CACHE_LOCK_TTL_MS,',
       '  lockWaitMs: e.CACHE_LOCK_WAIT_MS,',
     );
