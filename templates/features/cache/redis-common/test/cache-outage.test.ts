@@ -74,7 +74,11 @@ describe('Redis paused', () => {
     const a = await start(shared, (line) => lines.push(line));
     const b = await start(shared);
     // run in reverse: Redis resumes first, so that the instances close without waiting on it
-    cleanups.push(() => a.close(), () => b.close(), async () => redis.resume());
+    cleanups.push(
+      () => a.close(),
+      () => b.close(),
+      async () => redis.resume(),
+    );
     return { redis, a, b, lines, rowsKey: `${shared.CACHE_PREFIX}:items:rows` };
   }
 

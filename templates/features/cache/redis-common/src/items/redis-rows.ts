@@ -35,9 +35,11 @@ export function redisRows(store: RedisStore, key: string, commandTimeoutMs: numb
 
   return {
     async get(id) {
-      const row = await store.run(() => redis.hget(key, String(id))).catch((error: unknown) => {
-        throw unavailable(error);
-      });
+      const row = await store
+        .run(() => redis.hget(key, String(id)))
+        .catch((error: unknown) => {
+          throw unavailable(error);
+        });
       return row ?? undefined;
     },
 

@@ -176,8 +176,9 @@ export class Cache {
     if (record && now < record.freshUntil + freshness.graceMs) {
       // CACHE-13: answer now with the stale value; one caller refreshes it in the background
       if (!this.#flights.has(key)) {
-        this.#fly(key, load, freshness, wait ?? this.#startWait(since)).promise.catch((error: unknown) =>
-          this.logger.warn({ err: error, key }, 'cache: background refresh failed'),
+        this.#fly(key, load, freshness, wait ?? this.#startWait(since)).promise.catch(
+          (error: unknown) =>
+            this.logger.warn({ err: error, key }, 'cache: background refresh failed'),
         );
       }
       return { value: record.value as T, outcome: 'STALE', storedAt: record.storedAt };
@@ -297,7 +298,8 @@ export class Cache {
       }
       const value = await load();
       const record = toRecord(value, freshness.ttlMs);
-      if (!invalidated() && !this.#undeleted.has(key)) await this.#write(key, record, freshness, wait);
+      const forgotten = invalidated() || this.#undeleted.has(key);
+      if (!forgotten) await this.#write(key, record, freshness, wait);
       return { record, loaded: true };
     } finally {
       // not awaited: the answer is ready, and a lock left behind expires by itself

@@ -216,10 +216,12 @@ export class RedisStore implements CacheStore {
     clearTimeout(this.#probe);
     this.#probe = setTimeout(() => {
       this.#probe = undefined;
-      this.#breaker.execute(() => this.redis.ping()).catch((error: unknown) => {
-        // still cooling down (a timer may fire a little early): try again shortly
-        if (error instanceof BrokenCircuitError) this.#probeLater();
-      });
+      this.#breaker
+        .execute(() => this.redis.ping())
+        .catch((error: unknown) => {
+          // still cooling down (a timer may fire a little early): try again shortly
+          if (error instanceof BrokenCircuitError) this.#probeLater();
+        });
     }, this.options.coolDownMs + probeSlackMs);
     this.#probe.unref();
   }
