@@ -19,8 +19,6 @@ const tooLate = -1;
 const stored = 1;
 const attempts = 3;
 
-const unavailable = (error: unknown) => new ItemsUnavailableError({ cause: error });
-
 /**
  * The sample's edited items, in a Redis hash, so that every instance sees a PUT. While Redis is
  * away they are unknown, and reads and writes reject: serving the sample's defaults instead would
@@ -32,38 +30,36 @@ export function redisRows(store: RedisStore, key: string, commandTimeoutMs: numb
   // the write must land while we still wait for its answer, so that a timeout on our side means
   // it was not applied; half the timeout leaves the other half for the answer's way back
   const windowMs = Math.floor(commandTimeoutMs / 2);
+  const call = <T>(command: () => Promise<T>) =>
+    store.run(command).catch((error: unknown) => {
+      throw new ItemsUnavailableError({ cause: error });
+    });
 
   return {
     async get(id) {
-      const row = await store
-        .run(() => redis.hget(key, String(id)))
-        .catch((error: unknown) => {
-          throw unavailable(error);
-        });
-      return row ?? undefined;
+      return (await call(() => redis.hget(key, String(id)))) ?? undefined;
     },
 
     // issue 9, item 1: the write is applied and answered, or not applied at all
     async update(id, change) {
       for (let attempt = 0; attempt < attempts; attempt++) {
-        const result = await store
-          .run(async () => {
-            const [row, now] = (await redis.eval(readScript, 1, key, String(id))) as [
-              string,
-              number,
-            ];
-            const next = change(row || undefined);
-            const done = await redis.eval(writeScript, 1, key, id, row, next, now + windowMs);
-            return { done, next };
-          })
-          .catch((error: unknown) => {
-            throw unavailable(error);
-          });
-        if (result.done === stored) return result.next;
-        if (result.done === tooLate) throw unavailable(new Error('Redis answered too late'));
+        // two commands, each with its own timeout: the write's starts when it is sent, after
+        // the clock that fences it was read
+        const [row, now] = (await call(() => redis.eval(readScript, 1, key, String(id)))) as [
+          string,
+          number,
+        ];
+        const next = change(row || undefined);
+        const done = await call(() =>
+          redis.eval(writeScript, 1, key, id, row, next, now + windowMs),
+        );
+        if (done === stored) return next;
+        if (done === tooLate) {
+          throw new ItemsUnavailableError({ cause: new Error('Redis answered too late') });
+        }
         // another instance changed the row since we read it: apply the change to theirs
       }
-      throw unavailable(new Error(`the row kept changing under ${attempts} attempts`));
+      throw new ItemsUnavailableError({ cause: new Error(`the row kept changing`) });
     },
   };
 }

@@ -359,10 +359,10 @@ export class Cache {
     const started = Date.now();
     let timer: NodeJS.Timeout | undefined;
     const spent = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new CacheUnavailableError('the wait for the cache ran out')),
-        wait.leftMs,
-      );
+      // yields to I/O once before giving up: an answer that arrived while the event loop was
+      // busy is read first (setImmediate runs after the poll phase)
+      const giveUp = () => reject(new CacheUnavailableError('the wait for the cache ran out'));
+      timer = setTimeout(() => setImmediate(giveUp), wait.leftMs);
     });
     try {
       return await Promise.race([call(), spent]);

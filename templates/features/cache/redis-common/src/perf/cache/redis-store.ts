@@ -29,8 +29,27 @@ export type CacheEvent =
   /** Redis came back: whatever was said while it was away is lost, so start over */
   | { type: 'resync' };
 
-// ioredis rejects a command that outlived `commandTimeout` with exactly this message
-const isTimeout = (error: Error) => error.message === 'Command timed out';
+/** a command that had no answer within `commandTimeoutMs`; Redis may still run it later */
+export class RedisTimeoutError extends Error {
+  override name = 'RedisTimeoutError';
+}
+
+/**
+ * The command's answer, or a RedisTimeoutError after `ms`. ioredis's own `commandTimeout` is
+ * not used: after the event loop was busy for longer than `ms`, its timer fires before the
+ * answer that is already waiting in the socket is read. Here the timer yields to I/O once
+ * (setImmediate runs after the poll phase), so only a Redis that did not answer times out.
+ */
+function withTimeout<T>(command: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => setImmediate(() => reject(new RedisTimeoutError(`no answer in ${ms} ms`))),
+      ms,
+    );
+  });
+  return Promise.race([command, late]).finally(() => clearTimeout(timer));
+}
 
 const probeSlackMs = 10;
 
@@ -66,17 +85,19 @@ export class RedisStore implements CacheStore {
     this.redis = new Redis(options.url, {
       ...reconnect,
       enableOfflineQueue: false,
-      commandTimeout: options.commandTimeoutMs,
       maxRetriesPerRequest: 0,
     });
     // the subscriber queues its SUBSCRIBE until connected and renews it after each reconnect
     this.#subscriber = new Redis(options.url, { ...reconnect, maxRetriesPerRequest: null });
     this.#channel = `${options.prefix}:events`;
 
-    this.#breaker = circuitBreaker(handleWhen(isTimeout), {
-      halfOpenAfter: options.coolDownMs,
-      breaker: new ConsecutiveBreaker(1),
-    });
+    this.#breaker = circuitBreaker(
+      handleWhen((error) => error instanceof RedisTimeoutError),
+      {
+        halfOpenAfter: options.coolDownMs,
+        breaker: new ConsecutiveBreaker(1),
+      },
+    );
     this.#breaker.onBreak(() => {
       this.#changed();
       this.#probeLater();
@@ -110,15 +131,16 @@ export class RedisStore implements CacheStore {
   }
 
   /**
-   * CACHE-14: runs one command unless Redis just timed out: then it fails at once, with
-   * cockatiel's BrokenCircuitError. While a probe is out, commands fail at once too, instead of
-   * queueing behind it as cockatiel's half-open state would have them do.
+   * CACHE-14: runs one command, bounded by `commandTimeoutMs`, unless Redis just timed out:
+   * then it fails at once, with cockatiel's BrokenCircuitError. While a probe is out, commands
+   * fail at once too, instead of queueing behind it as cockatiel's half-open state would have
+   * them do.
    */
   run<T>(command: () => Promise<T>): Promise<T> {
     if (this.#breaker.state === CircuitState.HalfOpen) {
       return Promise.reject(new BrokenCircuitError());
     }
-    return this.#breaker.execute(command);
+    return this.#breaker.execute(() => withTimeout(command(), this.options.commandTimeoutMs));
   }
 
   onEvent(listener: (event: CacheEvent) => void): void {
@@ -217,7 +239,7 @@ export class RedisStore implements CacheStore {
     this.#probe = setTimeout(() => {
       this.#probe = undefined;
       this.#breaker
-        .execute(() => this.redis.ping())
+        .execute(() => withTimeout(this.redis.ping(), this.options.commandTimeoutMs))
         .catch((error: unknown) => {
           // still cooling down (a timer may fire a little early): try again shortly
           if (error instanceof BrokenCircuitError) this.#probeLater();
