@@ -29,8 +29,8 @@ const catalogPolicy = (ttl: Ttls['catalog'], member: boolean): CachePolicy => ({
 });
 
 /**
- * The item's store or its cache cannot answer: a 503 that says when to try again, rather than
- * the sample's original in place of an edited item, or a write half done (issue 9, items 1, 8)
+ * CACHE-8, CACHE-14: the item's store or its cache cannot answer now: a 503 that says when to
+ * try again, rather than the sample's original in place of an edited item, or a write half done
  */
 function unavailable(error: unknown): Reply {
   if (!(error instanceof ItemsUnavailableError || error instanceof CacheUnavailableError)) {
@@ -126,7 +126,7 @@ export function createItemService(cache: Cache, source: ItemSource, ttl: Ttls) {
 
     /**
      * CACHE-8: the stale entry is gone before the caller answers. A 200 means the write is
-     * applied and no instance serves the old item; a 503 means nothing was written.
+     * applied and the old entry was dropped on every instance; a 503 means nothing was written.
      */
     async replaceItem(idParam: string, body: unknown): Promise<Reply> {
       const id = Number(idParam);

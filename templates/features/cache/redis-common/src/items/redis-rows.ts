@@ -22,7 +22,7 @@ const attempts = 3;
 /**
  * The sample's edited items, in a Redis hash, so that every instance sees a PUT. While Redis is
  * away they are unknown, and reads and writes reject: serving the sample's defaults instead would
- * answer an edited item with its original, as if the edit had never happened (issue 9, item 8).
+ * answer an edited item with its original, as if the edit had never happened.
  * Commands go through the cache's breaker: it is the same Redis.
  */
 export function redisRows(store: RedisStore, key: string, commandTimeoutMs: number): ItemRows {
@@ -40,7 +40,7 @@ export function redisRows(store: RedisStore, key: string, commandTimeoutMs: numb
       return (await call(() => redis.hget(key, String(id)))) ?? undefined;
     },
 
-    // issue 9, item 1: the write is applied and answered, or not applied at all
+    // CACHE-8: the write is applied and answered, or not applied at all
     async update(id, change) {
       for (let attempt = 0; attempt < attempts; attempt++) {
         // two commands, each with its own timeout: the write's starts when it is sent, after
