@@ -287,7 +287,7 @@ export class Cache {
       return undefined;
     });
     if (lock && !lock.acquired) {
-      const found = await this.#waitForFill(key, wait);
+      const found = await this.#waitForFill(key);
       if (found) return { record: found, loaded: false };
     }
     try {
@@ -307,13 +307,18 @@ export class Cache {
     }
   }
 
-  /** polls for another process's fill; the pauses between polls do not count as waiting */
-  async #waitForFill(key: string, wait: Wait): Promise<CacheRecord | undefined> {
+  /**
+   * Polls for another process's fill, for at most CACHE_LOCK_WAIT_MS: Redis answered that the
+   * lock is taken, so this is a wait for that loader, not for a slow backend. Each poll has a
+   * whole CACHE_WAIT_MS of its own (a hundred waiters' polls queue behind each other on a busy
+   * process); the first that gets no answer ends the wait.
+   */
+  async #waitForFill(key: string): Promise<CacheRecord | undefined> {
     const deadline = Date.now() + this.options.lockWaitMs;
     while (Date.now() < deadline) {
       await sleep(pollMs);
       try {
-        const record = await this.#within(wait, () => this.store.get(key));
+        const record = await this.#within(this.#startWait(), () => this.store.get(key));
         if (record && Date.now() < record.freshUntil) return record;
       } catch (error) {
         this.#bypass(error);
