@@ -8,6 +8,7 @@ return { redis.call('HGET', KEYS[1], ARGV[1]) or '', now[1] * 1000 + math.floor(
 
 // stores the row only if nobody changed it since it was read, and only before the deadline:
 // a write that reaches a Redis that was paused past our timeout is refused, not applied late
+// (TIME before a write in a script needs Redis 5 or later, which replicates effects)
 const writeScript = `
 local now = redis.call('TIME')
 if now[1] * 1000 + math.floor(now[2] / 1000) > tonumber(ARGV[4]) then return -1 end
