@@ -140,6 +140,16 @@ describe('Redis paused', () => {
     expect(await redis.client.hget('fence:rows', '7')).toBe('first');
   });
 
+  it('CACHE-14: an instance shuts down while Redis is paused', async () => {
+    const redis = await throwAwayRedis();
+    cleanups.push(() => redis.stop());
+    const server = await start({ REDIS_URL: redis.url, REDIS_COMMAND_TIMEOUT_MS: '250' });
+    redis.pause();
+    const started = performance.now();
+    await server.close();
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
   const cacheState = async (server: RunningServer) => {
     const ready = await fetch(`${server.url}/ready`);
     const body = (await ready.json()) as { checks: { cache: { status: string } } };

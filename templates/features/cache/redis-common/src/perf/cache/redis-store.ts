@@ -208,7 +208,9 @@ export class RedisStore implements CacheStore {
 
   async close(): Promise<void> {
     clearTimeout(this.#probe);
-    await Promise.all([this.redis.quit(), this.#subscriber.quit()]).catch(() => {
+    // a hung Redis never answers QUIT: shutting down must not wait for it
+    const quit = Promise.all([this.redis.quit(), this.#subscriber.quit()]);
+    await withTimeout(quit, this.options.commandTimeoutMs).catch(() => {
       this.redis.disconnect();
       this.#subscriber.disconnect();
     });
