@@ -8,8 +8,8 @@ const shared = (backend: Backend) => backend === 'redis' || backend === 'tiered'
 const packages: Record<Backend, PackageName[]> = {
   none: [],
   memory: ['lru-cache'],
-  redis: ['lru-cache', 'ioredis'],
-  tiered: ['lru-cache', 'ioredis'],
+  redis: ['lru-cache', 'ioredis', 'cockatiel'],
+  tiered: ['lru-cache', 'ioredis', 'cockatiel'],
 };
 
 const commonEnv: EnvVar[] = [
@@ -80,10 +80,16 @@ const sharedEnv: EnvVar[] = [
     doc: 'Redis for the shared cache, like redis://127.0.0.1:6379; without it the cache stays in memory',
   },
   {
+    name: 'CACHE_WAIT_MS',
+    schema: 'int(0, 60_000)',
+    default: '250',
+    doc: 'Longest a request waits for Redis in all (read, lock, write) before it goes on without the cache (CACHE-14)',
+  },
+  {
     name: 'REDIS_COMMAND_TIMEOUT_MS',
     schema: 'int(10, 60_000)',
     default: '250',
-    doc: 'Longest wait for Redis before a request goes to the loader instead (CACHE-14)',
+    doc: 'Longest wait for one Redis command; after a timeout, Redis is not called for a second (CACHE-14)',
   },
   {
     name: 'CACHE_LOCK_TTL_MS',
@@ -134,7 +140,13 @@ function configSection(answers: Answers): string {
   if (shared(backend)) {
     lines.push(
       '  redisUrl: e.REDIS_URL,',
-      '  redis: { commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS, connectTimeoutMs: 2000 },',
+      '  waitMs: e.CACHE_WAIT_MS,',
+      '  redis: {',
+      '    commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,',
+      '    connectTimeoutMs: 2000,',
+      '    // CACHE-14: how long Redis is not called after a timeout, before one probe',
+      '    coolDownMs: 1000,',
+      '  },',
       '  lockTtlMs: e.CACHE_LOCK_TTL_MS,',
       '  lockWaitMs: e.CACHE_LOCK_WAIT_MS,',
     );
@@ -165,7 +177,11 @@ function readmeSection(backend: Backend): string {
     'once when the entry is filled, and answer 304 to `If-None-Match` / `If-Modified-Since`.',
     '',
     shared(backend)
-      ? 'Concurrent misses of a key run the loader once across every instance (a Redis lock). If Redis is unreachable the app keeps answering from the loader, logs the change once, reports the cache as `degraded` on `/ready` (still 200: without its cache the app is slower, not broken), and caches again when Redis is back.'
+      ? [
+          'Concurrent misses of a key run the loader once across every instance (a Redis lock). If Redis is unreachable or stops answering, a request waits for it at most `CACHE_WAIT_MS` in all, and after a timeout Redis is not called for a second (a circuit breaker, then a probe). The app keeps answering from the loader, logs the change once, reports the cache as `degraded` on `/ready` (still 200: without its cache the app is slower, not broken), and caches again when Redis is back.',
+          '',
+          "The sample keeps its edited items in the same Redis, so meanwhile an item that is not cached answers 503 with `Retry-After` rather than the original in place of an edit, and a `PUT` answers 503 and writes nothing. A `PUT` that answers 200 is written and its old entry is gone from every instance's cache.",
+        ].join('\n')
       : 'Concurrent misses of a key run the loader once.',
     '',
     'In code: `memoize(cache, fn, { namespace, ttlMs, graceMs })` and `invalidate(fn, ...args)`',
@@ -227,7 +243,7 @@ export const cache: Feature = {
     'context.values': ['cache,', 'items,', 'frontCache,', 'front: frontCache?.serve,'],
     'readme.routes': [
       '| `GET /api/items/:id` | item 1..1000 (about 2 KB of JSON), memoized by id; 404 outside that range |',
-      '| `PUT /api/items/:id` | replaces fields of the item; its cached entry is invalidated before the answer |',
+      '| `PUT /api/items/:id` | replaces fields of the item, invalidating its cached entry first; 503 if not written |',
       '| `GET /api/catalog?page=N&lang=xx` | a page of about 20 KB, cached whole by page, language (or `Accept-Language`) and auth state |',
       '| `GET /api/tiny` | JSON under 200 bytes |',
     ],

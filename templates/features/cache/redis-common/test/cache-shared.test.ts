@@ -88,7 +88,7 @@ describe('without Redis', () => {
     const server = await start({ REDIS_URL: `redis://127.0.0.1:${port}`, ITEM_LOAD_MS: '0' });
     try {
       const answers = [];
-      for (let i = 0; i < 3; i++) answers.push(await fetch(`${server.url}/api/items/25`));
+      for (let i = 0; i < 3; i++) answers.push(await fetch(`${server.url}/api/catalog?page=2`));
       expect(answers.map((res) => res.status)).toEqual([200, 200, 200]);
       // the first goes to the loader; later ones too, or to the memory tier where there is one
       expect(outcome(answers[0] as Response)).toBe('MISS');
@@ -96,6 +96,12 @@ describe('without Redis', () => {
       expect(ready.status).toBe(200);
       expect(await ready.json()).toMatchObject({ checks: { cache: { status: 'degraded' } } });
       expect(server.context.cache.bypassed).toBeGreaterThan(0);
+
+      // the sample keeps its edited items in the same Redis: without it an item is unknown,
+      // and saying so beats answering an edited item with its original
+      const item = await fetch(`${server.url}/api/items/25`);
+      expect(item.status).toBe(503);
+      expect(item.headers.get('retry-after')).toBe('1');
     } finally {
       await server.close();
     }

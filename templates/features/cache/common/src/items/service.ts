@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import type { Config } from '../config.js';
-import type { Cache, Lookup } from '../perf/cache/cache.js';
+import { CacheUnavailableError, type Cache, type Lookup } from '../perf/cache/cache.js';
 import type { FrontCache } from '../perf/cache/front.js';
 import {
   answer,
@@ -14,7 +14,7 @@ import {
   type ResponseEncoder,
 } from '../perf/cache/http.js';
 import { invalidate, memoize } from '../perf/cache/memoize.js';
-import { isItemId, type ItemSource } from './source.js';
+import { isItemId, ItemsUnavailableError, type ItemSource } from './source.js';
 
 // CACHE-9: each kind of data has its own TTL, from the settings
 type Ttls = Config['cache']['ttl'];
@@ -28,6 +28,19 @@ const catalogPolicy = (ttl: Ttls['catalog'], member: boolean): CachePolicy => ({
   // HTTP-5: the key reads these headers, so shared caches must too
   vary: 'Accept-Language, Authorization',
 });
+
+/**
+ * CACHE-8, CACHE-14: the item's store or its cache cannot answer now: a 503 that says when to
+ * try again, rather than the sample's original in place of an edited item, or a write half done
+ */
+function unavailable(error: unknown): Reply {
+  if (!(error instanceof ItemsUnavailableError || error instanceof CacheUnavailableError)) {
+    throw error;
+  }
+  const answer = jsonReply(503, { error: 'Items are unavailable for a moment; try again' });
+  answer.headers['retry-after'] = '1';
+  return answer;
+}
 
 export const itemChanges = z
   .object({
@@ -119,19 +132,35 @@ export function createItemService(cache: Cache, source: ItemSource, ttl: Ttls) {
     async item(idParam: string, headers: IncomingHttpHeaders): Promise<Reply> {
       const refused = refuseItemId(idParam);
       if (refused) return refused;
-      return reply(await itemResponse.lookup(Number(idParam)), headers);
+      try {
+        return reply(await itemResponse.lookup(Number(idParam)), headers);
+      } catch (error) {
+        return unavailable(error);
+      }
     },
 
-    /** CACHE-8: the stale entry is gone before the caller answers */
+    /**
+     * CACHE-8: the stale entry is gone before the caller answers. A 200 means the write is
+     * applied and the old entry was dropped on every instance; a 503 means nothing was written.
+     */
     async replaceItem(idParam: string, body: unknown): Promise<Reply> {
       const refused = refuseItemId(idParam);
       if (refused) return refused;
       const id = Number(idParam);
       const changes = itemChanges.safeParse(body);
       if (!changes.success) return jsonReply(400, { error: z.prettifyError(changes.error) });
-      const item = await source.save(id, changes.data);
-      await invalidate(itemResponse, id);
-      return jsonReply(200, item);
+      try {
+        // first on every instance: if the cache cannot forget the old item now, the write is
+        // not made, so no new row can end up behind a stale entry
+        await invalidate(itemResponse, id);
+        const item = await source.save(id, changes.data);
+        // and again, for a read that cached the old row in between; should that fail, the
+        // cache retries it until it lands and, meanwhile, this process does not cache the item
+        await invalidate(itemResponse, id).catch(() => undefined);
+        return jsonReply(200, item);
+      } catch (error) {
+        return unavailable(error);
+      }
     },
 
     async catalog(

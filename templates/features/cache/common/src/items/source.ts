@@ -15,17 +15,38 @@ export interface Item {
   updatedAt: string;
 }
 
+/**
+ * The store of edited items cannot answer now: the item is unknown, neither its edit nor the
+ * sample's original may be served in its place, and a write was not applied.
+ */
+export class ItemsUnavailableError extends Error {
+  override name = 'ItemsUnavailableError';
+
+  constructor(options?: ErrorOptions) {
+    super('The item store is unavailable', options);
+  }
+}
+
 /** where edited items are kept; with a shared cache backend every instance sees the same rows */
 export interface ItemRows {
+  /** the edited row, undefined if the item was never edited; rejects when it cannot tell */
   get(id: number): Promise<string | undefined>;
-  set(id: number, json: string): Promise<void>;
+  /**
+   * Replaces the row with `change(current row)` and resolves with it once it is stored; rejects
+   * with ItemsUnavailableError when it was not stored, never after storing it
+   */
+  update(id: number, change: (row: string | undefined) => string): Promise<string>;
 }
 
 export function memoryRows(): ItemRows {
   const rows = new Map<number, string>();
   return {
     get: async (id) => rows.get(id),
-    set: async (id, json) => void rows.set(id, json),
+    update: async (id, change) => {
+      const next = change(rows.get(id));
+      rows.set(id, next);
+      return next;
+    },
   };
 }
 
@@ -46,17 +67,20 @@ export class ItemSource {
     return saved ? (JSON.parse(saved) as Item) : sampleItem(id);
   }
 
+  /** applies `changes` to the item as it is stored now (edited or the sample's original) */
   async save(id: number, changes: Partial<Omit<Item, 'id'>>): Promise<Item> {
-    const current = (await this.load(id)) ?? sampleItem(id);
-    const item: Item = {
-      ...current,
-      ...changes,
-      id,
-      revision: current.revision + 1,
-      updatedAt: new Date().toISOString(),
-    };
-    await this.rows.set(id, JSON.stringify(item));
-    return item;
+    const row = await this.rows.update(id, (saved) => {
+      const current = saved ? (JSON.parse(saved) as Item) : sampleItem(id);
+      const item: Item = {
+        ...current,
+        ...changes,
+        id,
+        revision: current.revision + 1,
+        updatedAt: new Date().toISOString(),
+      };
+      return JSON.stringify(item);
+    });
+    return JSON.parse(row) as Item;
   }
 
   /** about 20 KB: a page of item summaries in the given language */

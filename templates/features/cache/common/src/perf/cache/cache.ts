@@ -26,6 +26,21 @@ export interface CacheOptions {
   lockTtlMs: number;
   /** CACHE-12: how long a process waits for another's loader before loading itself */
   lockWaitMs: number;
+  /**
+   * CACHE-14: the longest a request waits for the backend in all (reads, lock, write); past
+   * it, the request goes on without the cache. No bound when unset (memory answers at once).
+   */
+  waitMs?: number;
+}
+
+/** the cache could not do what was asked: the backend is away, slow, or refusing calls */
+export class CacheUnavailableError extends Error {
+  override name = 'CacheUnavailableError';
+}
+
+/** what is left of one request's time for the backend (CACHE-14) */
+interface Wait {
+  leftMs: number;
 }
 
 interface Flight {
@@ -35,6 +50,9 @@ interface Flight {
 }
 
 const pollMs = 20;
+/** how often a delete that did not reach the backend is tried again */
+const retryDeleteMs = 500;
+const unbounded: Readonly<Wait> = { leftMs: Number.POSITIVE_INFINITY };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -48,6 +66,9 @@ export class Cache {
   readonly #versions = new Map<string, Promise<number>>();
   /** the versions already known, for keys made without waiting (the front tier) */
   readonly #known = new Map<string, number>();
+  /** keys whose delete has not reached the backend yet: not read from it nor stored meanwhile */
+  readonly #undeleted = new Set<string>();
+  #retry: NodeJS.Timeout | undefined;
   #bypassed = 0;
 
   constructor(
@@ -61,16 +82,23 @@ export class Cache {
     return this.#bypassed;
   }
 
-  /** CACHE-7: `prefix:namespace:vN:id`; bumping N retires every key of the namespace at once */
+  /**
+   * CACHE-7: `prefix:namespace:vN:id`; bumping N retires every key of the namespace at once.
+   * Rejects with CacheUnavailableError while N cannot be read: a guess could be a retired
+   * version, whose entries are stale.
+   */
   async key(namespace: string, id: string): Promise<string> {
     let version = this.#versions.get(namespace);
     if (!version) {
-      version = this.#follow(
-        namespace,
-        this.store.version(namespace).catch(() => 0),
-      );
+      const read = this.#within(this.#startWait(), () => this.store.version(namespace));
+      version = this.#follow(namespace, read);
     }
-    return this.#compose(namespace, await version, id);
+    try {
+      return this.#compose(namespace, await version, id);
+    } catch (error) {
+      this.#bypass(error);
+      throw new CacheUnavailableError(`the version of ${namespace} is unknown`, { cause: error });
+    }
   }
 
   /**
@@ -81,7 +109,7 @@ export class Cache {
     const version = this.#known.get(namespace);
     if (version !== undefined) return this.#compose(namespace, version, id);
     // learn it for the next caller
-    if (!this.#versions.has(namespace)) void this.key(namespace, id);
+    if (!this.#versions.has(namespace)) this.key(namespace, id).catch(() => undefined);
     return undefined;
   }
 
@@ -93,9 +121,12 @@ export class Cache {
   #follow(namespace: string, version: Promise<number>): Promise<number> {
     this.#known.delete(namespace);
     this.#versions.set(namespace, version);
-    void version.then((value) => {
-      if (this.#versions.get(namespace) === version) this.#known.set(namespace, value);
-    });
+    const current = () => this.#versions.get(namespace) === version;
+    version.then(
+      (value) => current() && this.#known.set(namespace, value),
+      // not kept: the next key asks the backend again
+      () => current() && this.#versions.delete(namespace),
+    );
     return version;
   }
 
@@ -120,9 +151,24 @@ export class Cache {
     return this.#flights.has(key);
   }
 
-  /** the value under `key`, loading it once when absent or stale */
-  async fetch<T>(key: string, load: () => Promise<T>, freshness: Freshness): Promise<Lookup<T>> {
-    const record = await this.#read(key);
+  /**
+   * The value under `key`, loading it once when absent or stale. `since`: when the request
+   * began waiting for the cache, if before this call (reading the key's version): that wait
+   * counts against the same CACHE_WAIT_MS.
+   */
+  async fetch<T>(
+    key: string,
+    load: () => Promise<T>,
+    freshness: Freshness,
+    since?: number,
+  ): Promise<Lookup<T>> {
+    // a hit in the in-process tier waits for nothing and spends nothing of the request's wait
+    let record = this.store.local?.peek(key);
+    let wait: Wait | undefined;
+    if (!record && !this.#undeleted.has(key)) {
+      wait = this.#startWait(since);
+      record = await this.#read(key, wait);
+    }
     const now = Date.now();
     if (record && now < record.freshUntil) {
       return { value: record.value as T, outcome: 'HIT', storedAt: record.storedAt };
@@ -130,8 +176,9 @@ export class Cache {
     if (record && now < record.freshUntil + freshness.graceMs) {
       // CACHE-13: answer now with the stale value; one caller refreshes it in the background
       if (!this.#flights.has(key)) {
-        this.#fly(key, load, freshness).promise.catch((error: unknown) =>
-          this.logger.warn({ err: error, key }, 'cache: background refresh failed'),
+        this.#fly(key, load, freshness, wait ?? this.#startWait(since)).promise.catch(
+          (error: unknown) =>
+            this.logger.warn({ err: error, key }, 'cache: background refresh failed'),
         );
       }
       return { value: record.value as T, outcome: 'STALE', storedAt: record.storedAt };
@@ -143,7 +190,12 @@ export class Cache {
       const { record: shared } = await flight.promise;
       return { value: shared.value as T, outcome: 'HIT', storedAt: shared.storedAt };
     }
-    const { record: filled, loaded } = await this.#fly(key, load, freshness).promise;
+    const { record: filled, loaded } = await this.#fly(
+      key,
+      load,
+      freshness,
+      wait ?? this.#startWait(since),
+    ).promise;
     return {
       value: filled.value as T,
       outcome: loaded ? 'MISS' : 'HIT',
@@ -151,15 +203,46 @@ export class Cache {
     };
   }
 
-  /** CACHE-8: removes a key; a load of it already in flight will not store its result */
+  /**
+   * CACHE-8: removes a key on every instance; a load of it already in flight will not store its
+   * result. The in-process tier forgets it at once. When the backend cannot be reached, this
+   * rejects with CacheUnavailableError, and the delete is tried again until it lands; until then
+   * this process neither reads the key from the backend nor stores it.
+   */
   async delete(key: string): Promise<void> {
     const flight = this.#flights.get(key);
     if (flight) flight.invalidated = true;
     try {
-      await this.store.delete(key);
+      await this.#within(this.#startWait(), () => this.store.delete(key));
+      this.#undeleted.delete(key);
     } catch (error) {
       this.#bypass(error);
+      this.#undeleted.add(key);
+      this.#retryDeletes();
+      throw new CacheUnavailableError(`could not delete ${key} from the cache`, { cause: error });
     }
+  }
+
+  #retryDeletes(): void {
+    if (this.#retry) return;
+    this.#retry = setTimeout(() => {
+      this.#retry = undefined;
+      void this.#deleteUndeleted();
+    }, retryDeleteMs);
+    // the retries never keep the process alive on their own
+    this.#retry.unref();
+  }
+
+  async #deleteUndeleted(): Promise<void> {
+    for (const key of this.#undeleted) {
+      try {
+        await this.store.delete(key);
+        this.#undeleted.delete(key);
+      } catch {
+        break; // still away: the rest would fail the same way
+      }
+    }
+    if (this.#undeleted.size > 0) this.#retryDeletes();
   }
 
   /** CACHE-7: retires every key of a namespace, on every instance */
@@ -168,15 +251,15 @@ export class Cache {
     const previous = this.#versions.get(namespace);
     const version = this.store.bumpVersion(namespace).catch(async (error: unknown) => {
       this.#bypass(error);
-      return (await previous) ?? 0;
+      return (await previous?.catch(() => undefined)) ?? 0;
     });
     await this.#follow(namespace, version);
   }
 
-  #fly<T>(key: string, load: () => Promise<T>, freshness: Freshness): Flight {
+  #fly<T>(key: string, load: () => Promise<T>, freshness: Freshness, wait: Wait): Flight {
     const flight: Flight = {
       invalidated: false,
-      promise: this.#fill(key, load, freshness, () => flight.invalidated).finally(() => {
+      promise: this.#fill(key, load, freshness, wait, () => flight.invalidated).finally(() => {
         if (this.#flights.get(key) === flight) this.#flights.delete(key);
       }),
     };
@@ -188,15 +271,21 @@ export class Cache {
     key: string,
     load: () => Promise<T>,
     freshness: Freshness,
+    wait: Wait,
     invalidated: () => boolean,
   ): Promise<{ record: CacheRecord; loaded: boolean }> {
+    // CACHE-8: the backend's copy may be the old value until the delete lands: this process
+    // neither reads it nor waits for it, and keeps the load to itself
+    if (this.#undeleted.has(key)) {
+      return { record: toRecord(await load(), freshness.ttlMs), loaded: true };
+    }
     // CACHE-12: one loader across processes; the others wait for its result, briefly
-    const lock = await this.store
-      .lock(`${key}:lock`, this.options.lockTtlMs)
-      .catch((error: unknown) => {
-        this.#bypass(error);
-        return undefined;
-      });
+    const lock = await this.#within(wait, () =>
+      this.store.lock(`${key}:lock`, this.options.lockTtlMs),
+    ).catch((error: unknown) => {
+      this.#bypass(error);
+      return undefined;
+    });
     if (lock && !lock.acquired) {
       const found = await this.#waitForFill(key);
       if (found) return { record: found, loaded: false };
@@ -204,42 +293,87 @@ export class Cache {
     try {
       // the value may have landed between our first read and taking the lock
       if (lock?.acquired) {
-        const landed = await this.#read(key);
+        const landed = await this.#read(key, wait);
         if (landed && Date.now() < landed.freshUntil) return { record: landed, loaded: false };
       }
       const value = await load();
       const record = toRecord(value, freshness.ttlMs);
-      if (!invalidated()) await this.#write(key, record, freshness);
+      const forgotten = invalidated() || this.#undeleted.has(key);
+      if (!forgotten) await this.#write(key, record, freshness, wait);
       return { record, loaded: true };
     } finally {
-      if (lock?.acquired) await lock.release().catch((error: unknown) => this.#bypass(error));
+      // not awaited: the answer is ready, and a lock left behind expires by itself
+      if (lock?.acquired) lock.release().catch((error: unknown) => this.#bypass(error));
     }
   }
 
+  /**
+   * Polls for another process's fill, for at most CACHE_LOCK_WAIT_MS: Redis answered that the
+   * lock is taken, so this is a wait for that loader, not for a slow backend. Each poll has a
+   * whole CACHE_WAIT_MS of its own (a hundred waiters' polls queue behind each other on a busy
+   * process); the first that gets no answer ends the wait.
+   */
   async #waitForFill(key: string): Promise<CacheRecord | undefined> {
     const deadline = Date.now() + this.options.lockWaitMs;
     while (Date.now() < deadline) {
       await sleep(pollMs);
-      const record = await this.#read(key);
-      if (record && Date.now() < record.freshUntil) return record;
+      try {
+        const record = await this.#within(this.#startWait(), () => this.store.get(key));
+        if (record && Date.now() < record.freshUntil) return record;
+      } catch (error) {
+        this.#bypass(error);
+        return undefined; // the backend stopped answering: load it here
+      }
     }
     return undefined;
   }
 
-  async #read(key: string): Promise<CacheRecord | undefined> {
+  async #read(key: string, wait: Wait): Promise<CacheRecord | undefined> {
     try {
-      return await this.store.get(key);
+      return await this.#within(wait, () => this.store.get(key));
     } catch (error) {
       this.#bypass(error);
       return undefined;
     }
   }
 
-  async #write(key: string, record: CacheRecord, freshness: Freshness): Promise<void> {
+  async #write(key: string, record: CacheRecord, freshness: Freshness, wait: Wait): Promise<void> {
     try {
-      await this.store.set(key, record, freshness.ttlMs + freshness.graceMs);
+      await this.#within(wait, () =>
+        this.store.set(key, record, freshness.ttlMs + freshness.graceMs),
+      );
     } catch (error) {
       this.#bypass(error);
+    }
+  }
+
+  #startWait(since?: number): Wait {
+    const { waitMs } = this.options;
+    if (waitMs === undefined) return unbounded;
+    return { leftMs: since === undefined ? waitMs : waitMs - (Date.now() - since) };
+  }
+
+  /**
+   * CACHE-14: one backend call, given what is left of the request's wait; the time it took is
+   * taken off. When the wait is spent the call is not made; when it runs out during the call,
+   * the request goes on and the call finishes unobserved.
+   */
+  async #within<T>(wait: Wait, call: () => Promise<T>): Promise<T> {
+    if (wait === unbounded) return call();
+    if (wait.leftMs <= 0) throw new CacheUnavailableError('the wait for the cache is spent');
+    const started = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const spent = new Promise<never>((_, reject) => {
+      // yields to I/O once before giving up: an answer that arrived while the event loop was
+      // busy is read first (setImmediate runs after the poll phase)
+      const giveUp = () => reject(new CacheUnavailableError('the wait for the cache ran out'));
+      timer = setTimeout(() => setImmediate(giveUp), wait.leftMs);
+    });
+    try {
+      return await Promise.race([call(), spent]);
+    } finally {
+      clearTimeout(timer);
+      wait.leftMs -= Date.now() - started;
     }
   }
 
@@ -250,6 +384,7 @@ export class Cache {
   }
 
   close(): Promise<void> {
+    clearTimeout(this.#retry);
     return this.store.close();
   }
 }

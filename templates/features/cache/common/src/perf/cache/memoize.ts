@@ -33,10 +33,24 @@ export function memoize<A extends unknown[], T>(
   const id = options.key ?? ((...args: A) => JSON.stringify(args));
   const keyOf = (args: unknown[]) => cache.key(namespace, id(...(args as A)));
 
-  const lookup = async (...args: A): Promise<Lookup<T>> =>
-    cache.fetch(await keyOf(args), () => fn(...args), { ttlMs, graceMs });
-  const memoized = async (...args: A): Promise<T> => (await lookup(...args)).value;
   const keyNow = (...args: A) => cache.keyNow(namespace, id(...args));
+
+  const lookup = async (...args: A): Promise<Lookup<T>> => {
+    // at once while the namespace's version is known; else it is read, on the request's wait
+    let key = keyNow(...args);
+    let since: number | undefined;
+    if (key === undefined) {
+      since = Date.now();
+      try {
+        key = await keyOf(args);
+      } catch {
+        // CACHE-14: the backend cannot say which version is current: answer without the cache
+        return { value: await fn(...args), outcome: 'MISS', storedAt: Date.now() };
+      }
+    }
+    return cache.fetch(key, () => fn(...args), { ttlMs, graceMs }, since);
+  };
+  const memoized = async (...args: A): Promise<T> => (await lookup(...args)).value;
   internals.set(memoized, { cache, namespace, keyOf });
   return Object.assign(memoized, { lookup, keyNow });
 }

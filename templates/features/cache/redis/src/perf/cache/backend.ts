@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
+import { redisRows } from '../../items/redis-rows.js';
 import { memoryRows, type ItemRows } from '../../items/source.js';
 import { Cache } from './cache.js';
-import { followVersions, RedisStore, redisRows } from './redis-store.js';
+import { followVersions, RedisStore } from './redis-store.js';
 import { MemoryStore } from './store.js';
 
 /** the cache of this project: shared by every instance in Redis (CACHE-2) */
@@ -21,5 +22,6 @@ export async function createCache(
   await store.connect(config.redis.connectTimeoutMs);
   const cache = new Cache(store, config, logger);
   followVersions(cache, store);
-  return { cache, rows: redisRows(store.redis, `${config.prefix}:items:rows`) };
+  const rows = redisRows(store, `${config.prefix}:items:rows`, config.redis.commandTimeoutMs);
+  return { cache, rows };
 }

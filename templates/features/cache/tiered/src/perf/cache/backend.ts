@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
+import { redisRows } from '../../items/redis-rows.js';
 import { memoryRows, type ItemRows } from '../../items/source.js';
 import { Cache } from './cache.js';
-import { followVersions, RedisStore, redisRows } from './redis-store.js';
+import { followVersions, RedisStore } from './redis-store.js';
 import { MemoryStore } from './store.js';
 import { TieredStore } from './tiered-store.js';
 
@@ -23,5 +24,6 @@ export async function createCache(
   await redis.connect(config.redis.connectTimeoutMs);
   const cache = new Cache(new TieredStore(memory, redis, config.l1TtlMs), config, logger);
   followVersions(cache, redis);
-  return { cache, rows: redisRows(redis.redis, `${config.prefix}:items:rows`) };
+  const rows = redisRows(redis, `${config.prefix}:items:rows`, config.redis.commandTimeoutMs);
+  return { cache, rows };
 }
