@@ -23,7 +23,9 @@ export const base: Feature = {
   scripts: {
     dev: 'tsx watch src/main.ts | pino-pretty',
     build: 'tsc -p tsconfig.build.json',
-    start: 'node --enable-source-maps dist/main.js',
+    // RUN-2: npm passes SIGTERM to the shell it runs a script in, which (dash on Debian and
+    // in node:22-slim) does not pass it on: exec makes node that process
+    start: 'exec node --enable-source-maps dist/main.js',
     test: 'vitest run',
     typecheck: 'tsc --noEmit',
     lint: 'eslint . && prettier --check .',
