@@ -110,7 +110,6 @@ const ownUrlHelper = [
   "  const address = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;",
   "  return `http://${address.includes(':') ? `[${address}]` : address}:${port}${path}`;",
   '}',
-  '',
 ].join('\n');
 
 const readmeSection = [
