@@ -23,7 +23,9 @@ export const base: Feature = {
   scripts: {
     dev: 'tsx watch src/main.ts | pino-pretty',
     build: 'tsc -p tsconfig.build.json',
-    start: 'node --enable-source-maps dist/main.js',
+    // RUN-2: npm passes SIGTERM to the shell it runs a script in, which (dash on Debian and
+    // in node:22-slim) does not pass it on: exec makes node that process
+    start: 'exec node --enable-source-maps dist/main.js',
     test: 'vitest run',
     typecheck: 'tsc --noEmit',
     lint: 'eslint . && prettier --check .',
@@ -55,16 +57,16 @@ export const base: Feature = {
     {
       name: 'HEADERS_TIMEOUT_MS',
       schema: 'int(1000, 600_000)',
-      default: '66000',
-      defaultCode: '66_000',
-      doc: 'Time allowed to receive request headers; above KEEP_ALIVE_TIMEOUT_MS (CONN-1)',
+      default: '10000',
+      defaultCode: '10_000',
+      doc: "Time allowed to receive a request's headers; at most REQUEST_TIMEOUT_MS (CONN-2)",
     },
     {
       name: 'REQUEST_TIMEOUT_MS',
       schema: 'int(0, 3_600_000)',
       default: '30000',
       defaultCode: '30_000',
-      doc: 'Time allowed to receive a whole request; 0 for none (CONN-2)',
+      doc: 'Time allowed to receive a whole request, body included; 0 for none (CONN-2)',
     },
     {
       name: 'MAX_REQUESTS_PER_SOCKET',
@@ -78,20 +80,25 @@ export const base: Feature = {
       schema: 'int(1, 1_073_741_824)',
       default: '1048576',
       defaultCode: '1_048_576',
-      doc: 'Largest request body accepted, in bytes (CONN-2)',
+      doc: 'Largest request body read, in bytes; past it the answer is 413 and the connection is closed (CONN-2)',
+    },
+    {
+      name: 'SHUTDOWN_DELAY_MS',
+      schema: 'int(0, 600_000)',
+      doc: 'How long shutdown keeps serving once /ready answers 503, so load balancers stop sending requests first; 5000 when unset, 0 when run from a terminal (RUN-2)',
     },
     {
       name: 'DRAIN_TIMEOUT_MS',
       schema: 'int(0, 600_000)',
       default: '8000',
       defaultCode: '8000',
-      doc: 'How long shutdown waits for in-flight requests before cutting them off (RUN-2)',
+      doc: 'How long shutdown then waits for in-flight requests before cutting them off (RUN-2)',
     },
     {
       name: 'SHUTDOWN_TIMEOUT_MS',
       schema: 'int(0, 600_000)',
-      default: '10000',
-      defaultCode: '10_000',
+      default: '15000',
+      defaultCode: '15_000',
       doc: 'How long the whole shutdown may take before the process exits 1 (RUN-2)',
     },
   ],

@@ -4,8 +4,7 @@ const env: EnvVar[] = [
   {
     name: 'UPSTREAM_URL',
     schema: 'z.url()',
-    default: 'http://127.0.0.1:3000/health',
-    doc: 'What /api/upstream calls; by default this server itself, so the route works out of the box',
+    doc: "What /api/upstream calls; when unset, this server's own /health on PORT, so the route works out of the box",
   },
   {
     name: 'HTTP_CLIENT_CONNECTIONS',
@@ -85,7 +84,7 @@ const env: EnvVar[] = [
 const configSection = [
   '// POOL-5..7',
   'httpClient: {',
-  '  upstreamUrl: e.UPSTREAM_URL,',
+  "  upstreamUrl: e.UPSTREAM_URL ?? ownUrl(e.HOST, e.PORT, '/health'),",
   '  connections: e.HTTP_CLIENT_CONNECTIONS,',
   '  keepAliveMs: e.HTTP_CLIENT_KEEP_ALIVE_MS,',
   '  connectTimeoutMs: e.HTTP_CLIENT_CONNECT_TIMEOUT_MS,',
@@ -102,6 +101,15 @@ const configSection = [
   '    coolDownMs: e.HTTP_CLIENT_CIRCUIT_COOL_DOWN_MS,',
   '  },',
   '},',
+].join('\n');
+
+const ownUrlHelper = [
+  '',
+  '// how this server reaches itself: where it listens, or loopback when that is every address',
+  'function ownUrl(host: string, port: number, path: string): string {',
+  "  const address = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;",
+  "  return `http://${address.includes(':') ? `[${address}]` : address}:${port}${path}`;",
+  '}',
 ].join('\n');
 
 const readmeSection = [
@@ -127,6 +135,7 @@ export const httpClient: Feature = {
   dependencies: () => ['undici', 'cockatiel'],
   env: () => env,
   slots: () => ({
+    'config.helpers': [ownUrlHelper],
     'config.sections': [configSection],
     'context.imports': [
       "import { createHttpClient, type HttpClient } from './perf/http-client/client.js';",

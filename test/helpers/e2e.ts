@@ -89,7 +89,14 @@ export async function boot(dir: string, env: Record<string, string> = {}): Promi
   const port = await freePort();
   const child = execa('node', ['--enable-source-maps', 'dist/main.js'], {
     cwd: dir,
-    env: { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    // no load balancer to wait for at shutdown
+    env: {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      SHUTDOWN_DELAY_MS: '0',
+      ...env,
+    },
     reject: false,
     all: true,
     buffer: true,

@@ -54,7 +54,15 @@ async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
 async function boot(command: string, args: string[], env: Record<string, string>): Promise<Booted> {
   const port = await freePort();
   const child = spawn(command, args, {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    // no load balancer to wait for at shutdown (SHUTDOWN_DELAY_MS)
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      SHUTDOWN_DELAY_MS: '0',
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const exited = once(child, 'exit');

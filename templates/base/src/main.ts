@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './perf/logger.js';
 import { closeOnExit } from './perf/shutdown.js';
-import { startServer } from './server.js';
+import { ListenError, startServer, type RunningServer } from './server.js';
 
 // settings already in the environment win over the ones in .env
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -17,6 +17,13 @@ try {
 }
 
 const logger = createLogger(config);
-const server = await startServer(config, logger);
-closeOnExit(server.close, { delayMs: config.shutdownTimeoutMs, logger });
+let server: RunningServer;
+try {
+  server = await startServer(config, logger);
+} catch (error) {
+  if (!(error instanceof ListenError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+closeOnExit(server.close, { timeoutMs: config.shutdownTimeoutMs, logger });
 logger.info({ url: server.url }, 'server listening');

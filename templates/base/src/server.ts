@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
@@ -21,13 +22,12 @@ export interface RunningServer {
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const context = await createContext(config, logger);
   const app = await buildApp(context);
-  await new Promise<void>((resolve, reject) => {
-    app.server.once('error', reject);
-    app.server.listen(config.port, config.host, () => {
-      app.server.off('error', reject);
-      resolve();
-    });
-  });
+  try {
+    await listen(app.server, config);
+  } catch (error) {
+    await context.close();
+    throw error;
+  }
   await context.start();
   context.readiness.markStarted();
 
@@ -36,11 +36,39 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   return {
     url: `http://${host}:${port}`,
     context,
-    // RUN-2: fail readiness first, then drain requests, then close what they used
+    // RUN-2: fail readiness first and keep serving while load balancers notice, then drain
+    // requests, then close what they used
     async close() {
       context.readiness.markDraining();
+      await setTimeout(config.shutdownDelayMs);
       await app.close();
       await context.close();
     },
   };
+}
+
+/** a port in use, or an address not on this machine: said in one line, not a stack */
+export class ListenError extends Error {
+  override name = 'ListenError';
+}
+
+const listenProblems: Record<string, string> = {
+  EADDRINUSE: 'the port is in use; stop what uses it or set PORT',
+  EACCES: 'not allowed to use the port; set PORT above 1023',
+  EADDRNOTAVAIL: 'the address is not on this machine; set HOST',
+};
+
+function listen(server: Server, { port, host }: Config): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const fail = (error: NodeJS.ErrnoException) => {
+      const problem = listenProblems[error.code ?? ''];
+      if (!problem) return reject(error);
+      reject(new ListenError(`Cannot listen on ${host}:${port}: ${problem}`, { cause: error }));
+    };
+    server.once('error', fail);
+    server.listen(port, host, () => {
+      server.off('error', fail);
+      resolve();
+    });
+  });
 }

@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 
@@ -21,11 +22,25 @@ describe('settings', () => {
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/^Invalid setting LOG_LEVEL="loud"/);
   });
 
-  it('CONN-1: the headers timeout must outlast the keep-alive timeout', () => {
-    expect(() =>
-      loadConfig({ KEEP_ALIVE_TIMEOUT_MS: '70000', HEADERS_TIMEOUT_MS: '5000' }),
-    ).toThrow(
-      'Invalid setting HEADERS_TIMEOUT_MS="5000": must be greater than KEEP_ALIVE_TIMEOUT_MS',
+  it('CONN-2: the default timeouts are ones node:http accepts', () => {
+    const { http } = loadConfig({});
+    const options = {
+      headersTimeout: http.headersTimeoutMs,
+      requestTimeout: http.requestTimeoutMs,
+    };
+    expect(() => createServer(options)).not.toThrow();
+  });
+
+  it('CONN-2: a headers timeout above the request timeout is one line naming both', () => {
+    expect(() => loadConfig({ REQUEST_TIMEOUT_MS: '30000', HEADERS_TIMEOUT_MS: '66000' })).toThrow(
+      'Invalid setting HEADERS_TIMEOUT_MS="66000": must not be above REQUEST_TIMEOUT_MS (30000)',
     );
+  });
+
+  it('RUN-2: the shutdown delay and drain must fit in the shutdown timeout', () => {
+    expect(() => loadConfig({ SHUTDOWN_DELAY_MS: '10000', DRAIN_TIMEOUT_MS: '8000' })).toThrow(
+      /^Invalid setting SHUTDOWN_TIMEOUT_MS: must be above SHUTDOWN_DELAY_MS \+ DRAIN_TIMEOUT_MS \(18000\)/,
+    );
+    expect(loadConfig({ SHUTDOWN_DELAY_MS: '0' }).shutdownDelayMs).toBe(0);
   });
 });

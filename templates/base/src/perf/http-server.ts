@@ -5,13 +5,17 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import type { Socket } from 'node:net';
+import { Server as NetServer } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { Drain } from './drain.js';
 import { logRequests } from './logger.js';
+import { isChunked, readChunkedBody, refuseBadRequest } from './request-limits.js';
 
 /** answers a request before any framework sees it and returns true, or returns false */
 export type FrontHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+const drains = new WeakMap<Server, Drain>();
 
 /**
  * The node:http server every framework runs on, so that connection handling is the same
@@ -25,74 +29,71 @@ export function createHttpServer(
   front?: FrontHandler,
 ): Server {
   const logRequest = logRequests(logger);
-  const drain: Drain = { draining: false, sockets: new Set(), busy: new Set() };
-  // time-outs are checked every second instead of Node's default 30, so a bound means what it says
-  const server = createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
-    logRequest(req, res);
-    trackRequest(drain, req.socket, res);
-    // CONN-2: refuse a declared body over the limit before any framework reads it
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > http.bodyLimitBytes) {
-      res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
-      res.end(JSON.stringify({ error: `Request body is over ${http.bodyLimitBytes} bytes` }));
-      return;
-    }
+  const drain = new Drain();
+  const dispatch = (req: IncomingMessage, res: ServerResponse) => {
     if (front?.(req, res)) return;
     listener(req, res);
-  });
-  // CONN-1: keep idle sockets open longer than the load balancer does (60 s on most), so it
-  // never sends a request on a socket the app is closing; headers get one second more.
-  server.keepAliveTimeout = http.keepAliveTimeoutMs;
-  server.headersTimeout = http.headersTimeoutMs;
-  // CONN-2: a request that takes longer is cut off; a socket is recycled after so many
-  // requests, which also spreads long-lived clients over new instances.
-  server.requestTimeout = http.requestTimeoutMs;
+  };
+  const server = createServer(
+    {
+      // time-outs are checked every second instead of Node's default 30, so a bound means what it says
+      connectionsCheckingInterval: 1000,
+      // CONN-1: keep idle sockets open longer than the load balancer does (60 s on most), so it
+      // never sends a request on a socket the app is closing
+      keepAliveTimeout: http.keepAliveTimeoutMs,
+      // CONN-2: given here rather than set afterwards, so that Node checks them
+      // (headersTimeout <= requestTimeout): a slow body is cut at requestTimeout
+      headersTimeout: http.headersTimeoutMs,
+      requestTimeout: http.requestTimeoutMs,
+    },
+    (req, res) => {
+      // RUN-2: a request sent on a socket we already closed our side of has nobody to answer
+      // it; it is read and dropped, so closing never resets the connection
+      if (drain.draining && req.socket.writableEnded) return;
+      logRequest(req, res);
+      drain.track(res);
+      // CONN-2: bodies over the limit, bodies where none is taken, two Host headers
+      if (refuseBadRequest(req, res, http.bodyLimitBytes)) return;
+      if (isChunked(req)) readChunkedBody(req, res, http.bodyLimitBytes, dispatch);
+      else dispatch(req, res);
+    },
+  );
+  // CONN-2: a socket is recycled after so many requests, which also spreads long-lived
+  // clients over new instances
   server.maxRequestsPerSocket = http.maxRequestsPerSocket;
-  server.on('connection', (socket: Socket) => {
-    drain.sockets.add(socket);
-    socket.once('close', () => drain.sockets.delete(socket));
-  });
+  server.on('connection', (socket) => drain.add(socket));
   drains.set(server, drain);
   return server;
 }
 
-interface Drain {
-  draining: boolean;
-  sockets: Set<Socket>;
-  /** sockets with a response under way */
-  busy: Set<Socket>;
-}
-
-const drains = new WeakMap<Server, Drain>();
-
-function trackRequest(drain: Drain, socket: Socket, res: ServerResponse): void {
-  drain.busy.add(socket);
-  // while draining, a keep-alive client is told to go elsewhere for its next request
-  if (drain.draining) res.setHeader('connection', 'close');
-  res.once('close', () => {
-    drain.busy.delete(socket);
-    if (drain.draining) socket.end();
-  });
-}
-
 /**
- * RUN-2: stops accepting connections and resolves once every in-flight request has been
- * answered. Idle keep-alive sockets, and sockets that never sent a request (Node's own
- * closeIdleConnections leaves those open), are closed at once, busy ones as soon as their
- * response is sent. After `timeoutMs` whatever is left is cut off.
+ * RUN-2: stops accepting connections and resolves once every connection is closed, without
+ * resetting one: each keep-alive socket's next response says `Connection: close`, a socket
+ * is only closed between requests, and what a client sent before it saw the close is read
+ * and dropped. After `timeoutMs` whatever is left is cut off.
  */
 export function closeGracefully(server: Server, timeoutMs: number): Promise<void> {
   if (!server.listening) return Promise.resolve();
   const drain = drains.get(server);
   return new Promise((resolve, reject) => {
     const deadline = setTimeout(() => server.closeAllConnections(), timeoutMs);
-    server.close((error) => {
+    const done = (error?: Error) => {
       clearTimeout(deadline);
       if (error) reject(error);
       else resolve();
+    };
+    if (!drain) {
+      server.close(done);
+      return;
+    }
+    // After the poll phase, so that connections waiting to be accepted are taken and drained
+    // rather than reset with the listening socket; and before the first socket is closed, so
+    // that a client reconnecting at once is refused, not queued and then reset.
+    setImmediate(() => {
+      // http.Server#close would also destroy every idle keep-alive socket at once, while the
+      // next request of one may be on its way: stop listening only, and let the drain close them
+      NetServer.prototype.close.call(server, done);
+      drain.start();
     });
-    if (!drain) return server.closeIdleConnections();
-    drain.draining = true;
-    for (const socket of drain.sockets) if (!drain.busy.has(socket)) socket.destroy();
   });
 }

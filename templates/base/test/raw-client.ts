@@ -1,0 +1,77 @@
+import { connect } from 'node:net';
+
+/** writes `request` as it is, bytes a client library would not send, and resolves to the answer */
+export function sendRaw(url: string, request: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    let answer = '';
+    const socket = connect(Number(port), hostname, () => socket.end(request));
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(answer));
+  });
+}
+
+export interface ChunkedUpload {
+  /** the status the server answered, if it answered */
+  status?: number;
+  /** bytes of body the socket took before the server closed it or the writes stalled */
+  bytes: number;
+  /** whether the server closed the connection (else the whole body was taken) */
+  closed: boolean;
+}
+
+/**
+ * Sends a chunked body of `total` bytes as fast as the socket takes it. Against a server
+ * that stops reading, the writes stall once the kernel's buffers are full; the server then
+ * closes the connection, or the upload gives up after 3 s without progress.
+ */
+export function sendChunked(
+  url: string,
+  method: string,
+  path: string,
+  total: number,
+): Promise<ChunkedUpload> {
+  const { hostname, port } = new URL(url);
+  const chunk = Buffer.alloc(64 * 1024, 'x');
+  const frame = Buffer.concat([
+    Buffer.from(`${chunk.length.toString(16)}\r\n`),
+    chunk,
+    Buffer.from('\r\n'),
+  ]);
+  return new Promise((resolve) => {
+    const upload: ChunkedUpload = { bytes: 0, closed: false };
+    let stalled: NodeJS.Timeout | undefined;
+    const socket = connect(Number(port), hostname, () => {
+      socket.write(
+        `${method} ${path} HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n`,
+      );
+      write();
+    });
+    const write = () => {
+      clearTimeout(stalled);
+      while (upload.bytes < total && !socket.destroyed) {
+        upload.bytes += chunk.length;
+        if (!socket.write(frame)) {
+          stalled = setTimeout(() => socket.destroy(), 3000);
+          socket.once('drain', write);
+          return;
+        }
+      }
+      if (socket.destroyed) return;
+      socket.write('0\r\n\r\n');
+      // the whole body was taken: give the answer a second, then hang up
+      stalled = setTimeout(() => socket.destroy(), 1000);
+    };
+    socket.on('data', (data: Buffer) => {
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(data.toString('latin1'));
+      if (status && upload.status === undefined) upload.status = Number(status[1]);
+    });
+    socket.on('error', () => (upload.closed = true));
+    socket.on('end', () => (upload.closed = true));
+    socket.on('close', () => {
+      clearTimeout(stalled);
+      resolve(upload);
+    });
+  });
+}
