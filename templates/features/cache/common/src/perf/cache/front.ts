@@ -243,11 +243,16 @@ function readQuery(
 ): Record<string, string | undefined> | undefined {
   const query: Record<string, string | undefined> = {};
   if (search === '' || names.length === 0) return query;
-  for (const pair of search.split('&')) {
-    const equals = pair.indexOf('=');
-    const name = equals === -1 ? pair : pair.slice(0, equals);
+  // by index rather than split('&'): a hit makes no array
+  for (let start = 0; start < search.length; ) {
+    let end = search.indexOf('&', start);
+    if (end === -1) end = search.length;
+    let equals = search.indexOf('=', start);
+    if (equals === -1 || equals > end) equals = end;
+    const name = search.slice(start, equals);
+    start = end + 1;
     if (!names.includes(name)) continue;
-    const value = equals === -1 ? '' : pair.slice(equals + 1);
+    const value = search.slice(Math.min(equals + 1, end), end);
     if (query[name] !== undefined || !plain.test(value)) return undefined;
     query[name] = value;
   }
