@@ -23,9 +23,7 @@ export interface CreateRequest {
 }
 
 export type Command =
-  | { kind: 'help' }
-  | { kind: 'version' }
-  | { kind: 'create'; request: CreateRequest };
+  { kind: 'help' } | { kind: 'version' } | { kind: 'create'; request: CreateRequest };
 
 const runFlags = {
   yes: { type: 'boolean', short: 'y' },

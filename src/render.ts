@@ -214,7 +214,7 @@ export function renderDotfiles(tree: Tree, project: Project): void {
 export function alignTables(text: string): string {
   const lines = text.split('\n');
   const out: string[] = [];
-  for (let i = 0; i < lines.length; ) {
+  for (let i = 0; i < lines.length;) {
     if (!lines[i]?.startsWith('|')) {
       out.push(lines[i] ?? '');
       i++;

@@ -51,7 +51,7 @@ export const versions = {
   eslint: '^9.39.1',
   globals: '^16.5.0',
   'pino-pretty': '^13.2.0',
-  prettier: '^3.6.2',
+  prettier: '^3.10.1',
   tsx: '^4.23.15',
   typescript: '~5.9.3',
   'typescript-eslint': '^8.48.0',

@@ -139,9 +139,14 @@ describe.each(shared)('$id: a write while Redis is paused', (set) => {
       expect(failed.status).toBe(503);
       expect(failed.headers.get('retry-after')).toBe('1');
       expect(await redis.client.hget(`${env.CACHE_PREFIX}:items:rows`, '43')).toBeNull();
+      // never the refused write: the item as it was, or 503 on an instance whose breaker keeps
+      // the row store closed for a moment after the timeout (a's own entry went with the PUT)
       for (let i = 0; i < 5; i++) {
-        expect(await nameOn(a)).toBe('Item 43');
-        expect(await nameOn(b)).toBe('Item 43');
+        for (const app of [a, b]) {
+          const res = await fetch(`${app.url}/api/items/43`);
+          if (res.status === 503) expect(res.headers.get('retry-after')).toBe('1');
+          else expect(((await res.json()) as { name: string }).name).toBe('Item 43');
+        }
         await sleep(400);
       }
 

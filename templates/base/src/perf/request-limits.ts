@@ -47,7 +47,11 @@ export function readChunkedBody(
   const push = req.push;
   const chunks: Buffer[] = [];
   let received = 0;
+  let refused = false;
   req.push = function (chunk: Buffer | null, encoding?: BufferEncoding) {
+    // answered 413 already: the rest, and the end of the message if it was already buffered,
+    // must not reach the framework, which would answer a second time
+    if (refused) return false;
     if (chunk === null) {
       req.push = push;
       for (const held of chunks) push.call(this, held);
@@ -57,6 +61,7 @@ export function readChunkedBody(
     }
     received += chunk.length;
     if (received > limit) {
+      refused = true;
       if (!res.headersSent) tooLarge(res, limit);
       return false;
     }

@@ -37,9 +37,9 @@ function unavailable(error: unknown): Reply {
   if (!(error instanceof ItemsUnavailableError || error instanceof CacheUnavailableError)) {
     throw error;
   }
-  const answer = jsonReply(503, { error: 'Items are unavailable for a moment; try again' });
-  answer.headers['retry-after'] = '1';
-  return answer;
+  const busy = jsonReply(503, { error: 'Items are unavailable for a moment; try again' });
+  busy.headers['retry-after'] = '1';
+  return busy;
 }
 
 export const itemChanges = z

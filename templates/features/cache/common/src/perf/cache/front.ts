@@ -244,7 +244,8 @@ function readQuery(
   const query: Record<string, string | undefined> = {};
   if (search === '' || names.length === 0) return query;
   // by index rather than split('&'): a hit makes no array
-  for (let start = 0; start < search.length; ) {
+  let start = 0;
+  while (start < search.length) {
     let end = search.indexOf('&', start);
     if (end === -1) end = search.length;
     let equals = search.indexOf('=', start);
