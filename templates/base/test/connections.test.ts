@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/server.js';
 import { start } from './helpers.js';
-import { sendChunked, sendRaw } from './raw-client.js';
+import { sendChunked, sendRaw } from './net.js';
 
 function get(url: string, agent?: Agent): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {

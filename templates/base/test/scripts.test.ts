@@ -1,18 +1,6 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(),
-      );
-    });
-  });
-}
+import { spawn, type ChildProcess } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { freePort } from './net.js';
 
 const answers = (url: string) =>
   fetch(url).then(
@@ -29,10 +17,7 @@ async function untilAnswering(url: string, child: ChildProcess): Promise<void> {
 }
 
 describe('scripts under a supervisor', () => {
-  beforeAll(async () => {
-    await promisify(execFile)('npm', ['run', 'build']);
-  }, 120_000);
-
+  // `npm start` runs dist/, which test/global-setup.ts has built
   it('RUN-2: SIGTERM to `npm start` stops the server, and npm exits 0', async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/health`;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/server.js';
 import { start } from './helpers.js';
-import { sendChunked } from './raw-client.js';
+import { sendChunked } from './net.js';
 
 describe('the body limit on a route that reads a body', () => {
   let server: RunningServer;

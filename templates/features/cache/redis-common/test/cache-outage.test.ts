@@ -4,7 +4,6 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -13,18 +12,10 @@ import { redisRows } from '../src/items/redis-rows.js';
 import { RedisStore } from '../src/perf/cache/redis-store.js';
 import type { RunningServer } from '../src/server.js';
 import { start } from './helpers.js';
+import { freePort } from './net.js';
 
 const outcome = (res: Response) => res.headers.get('x-cache');
 const json = { 'content-type': 'application/json' };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** a redis-server of this test's own, on a free port, paused and resumed by its pid */
 async function throwAwayRedis() {

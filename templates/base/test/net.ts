@@ -1,4 +1,18 @@
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
+
+/** a TCP port on loopback that nothing listens on at the moment of asking */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(),
+      );
+    });
+  });
+}
 
 /** writes `request` as it is, bytes a client library would not send, and resolves to the answer */
 export function sendRaw(url: string, request: string): Promise<string> {
