@@ -103,15 +103,6 @@ const configSection = [
   '},',
 ].join('\n');
 
-const ownUrlHelper = [
-  '',
-  '// how this server reaches itself: where it listens, or loopback when that is every address',
-  'function ownUrl(host: string, port: number, path: string): string {',
-  "  const address = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;",
-  "  return `http://${address.includes(':') ? `[${address}]` : address}:${port}${path}`;",
-  '}',
-].join('\n');
-
 const readmeSection = [
   '',
   '## Outbound HTTP',
@@ -135,7 +126,7 @@ export const httpClient: Feature = {
   dependencies: () => ['undici', 'cockatiel'],
   env: () => env,
   slots: () => ({
-    'config.helpers': [ownUrlHelper],
+    'config.imports': ["import { ownUrl } from './perf/http-client/own-url.js';"],
     'config.sections': [configSection],
     'context.imports': [
       "import { createHttpClient, type HttpClient } from './perf/http-client/client.js';",

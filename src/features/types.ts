@@ -3,6 +3,7 @@ import type { PackageName } from '../versions.js';
 
 /** a slot in a framework-neutral file (filled the same way whatever the framework) */
 export type SharedSlot =
+  | 'config.imports' // src/config.ts: modules whose helpers a feature's settings use
   | 'config.helpers' // schema helpers in src/config.ts that a feature's env vars use
   | 'config.env' // zod schema entries in src/config.ts (generated from `env`)
   | 'config.sections' // typed config sections built from the parsed env
