@@ -1,19 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pino, type Logger } from 'pino';
 import { appName, type Config } from '../config.js';
+import { sentHeader } from './sent-header.js';
 
 export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
   return pino({ name: appName, level: config.logLevel });
-}
-
-// the X-Cache header as it went on the wire. Frameworks pass their headers to `writeHead` in
-// one object, which `getHeader` never sees; the header block node:http wrote has them all.
-// Read once, when the line is written, so an answer pays nothing for it.
-const xCache = /\r\nx-cache:[ \t]*([^\r]*)/i;
-
-function cacheOutcome(res: ServerResponse): string | undefined {
-  const block = (res as ServerResponse & { _header?: string | null })._header;
-  return block ? xCache.exec(block)?.[1] : undefined;
 }
 
 // probes hit every few seconds; a line each would bury the requests that matter
@@ -34,7 +25,7 @@ export function logRequests(logger: Logger) {
         req: { method: req.method, url: req.url },
         res: { statusCode: res.statusCode },
         responseTime: Math.round(performance.now() - started),
-        cache: cacheOutcome(res),
+        cache: sentHeader(res, 'x-cache'),
       };
       if (res.writableFinished) logger.info(line, 'request completed');
       else logger.warn(line, 'request aborted by the client');

@@ -1,5 +1,6 @@
 import { channel } from 'node:diagnostics_channel';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { sentHeader } from '../sent-header.js';
 import type { Cache } from './cache.js';
 import { answer, type CachedResponse, type ResponseEncoder } from './http.js';
 
@@ -206,31 +207,16 @@ export class FrontCache {
   }
 }
 
-/**
- * The value of a header as it went on the wire. Frameworks hand their headers to `writeHead`
- * in one object, which `getHeader` does not see; the header block node:http wrote does.
- */
-function sent(res: ServerResponse, name: string): string | undefined {
-  const block = (res as ServerResponse & { _header?: string | null })._header ?? '';
-  const values: string[] = [];
-  for (const line of block.split('\r\n')) {
-    const colon = line.indexOf(':');
-    if (colon > 0 && line.slice(0, colon).toLowerCase() === name) {
-      values.push(line.slice(colon + 1).trim());
-    }
-  }
-  return values.length > 0 ? values.join(', ') : undefined;
-}
-
 /** RFC 9111 §3: what a shared cache may store, judged on what the route actually sent */
 function storable(res: ServerResponse, response: CachedResponse): boolean {
   if (res.statusCode !== 200 && res.statusCode !== 304) return false;
-  if (sent(res, 'set-cookie') !== undefined) return false;
-  const etag = sent(res, 'etag') ?? '';
+  if (sentHeader(res, 'set-cookie') !== undefined) return false;
+  const etag = sentHeader(res, 'etag') ?? '';
   // the answer must be this entry (in any of its codings), not something the route made itself
   if (etag !== response.etag && !etag.startsWith(`${response.etag.slice(0, -1)}-`)) return false;
-  if (/(?:^|,)\s*(?:private|no-store)\b/i.test(sent(res, 'cache-control') ?? '')) return false;
-  return !/(?:^|,)\s*\*\s*(?:,|$)/.test(sent(res, 'vary') ?? '');
+  if (/(?:^|,)\s*(?:private|no-store)\b/i.test(sentHeader(res, 'cache-control') ?? ''))
+    return false;
+  return !/(?:^|,)\s*\*\s*(?:,|$)/.test(sentHeader(res, 'vary') ?? '');
 }
 
 /**
