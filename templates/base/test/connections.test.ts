@@ -64,6 +64,9 @@ describe('connections', () => {
       'GET /health HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\n\r\n',
     );
     expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    // answered before any framework, with the headers of every other answer
+    expect(answer).toMatch(/\r\nx-content-type-options: nosniff\r\n/i);
+    expect(answer).toMatch(/\r\n\r\n\{"error":"A request takes one Host header"\}$/);
   });
 });
 

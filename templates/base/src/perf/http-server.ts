@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { Drain } from './drain.js';
 import { logRequests } from './logger.js';
-import { isChunked, readChunkedBody, refuseBadRequest } from './request-limits.js';
+import { checkRequest, readChunkedBody } from './request-limits.js';
 
 /** answers a request before any framework sees it and returns true, or returns false */
 export type FrontHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -32,6 +32,10 @@ export function createHttpServer(
   const drain = new Drain();
   const dispatch = (req: IncomingMessage, res: ServerResponse) => {
     if (front?.(req, res)) return;
+    // browsers must take every answer as the type it declares, never guess (a file that looks
+    // like HTML would run as a page); set here, so every framework's answers carry it, errors
+    // included (the front tier's header objects carry it already)
+    res.setHeader('x-content-type-options', 'nosniff');
     listener(req, res);
   };
   const server = createServer(
@@ -53,9 +57,9 @@ export function createHttpServer(
       logRequest(req, res);
       drain.track(res);
       // CONN-2: bodies over the limit, bodies where none is taken, two Host headers
-      if (refuseBadRequest(req, res, http.bodyLimitBytes)) return;
-      if (isChunked(req)) readChunkedBody(req, res, http.bodyLimitBytes, dispatch);
-      else dispatch(req, res);
+      const check = checkRequest(req, res, http.bodyLimitBytes);
+      if (check === 'ok') dispatch(req, res);
+      else if (check === 'chunked') readChunkedBody(req, res, http.bodyLimitBytes, dispatch);
     },
   );
   // CONN-2: a socket is recycled after so many requests, which also spreads long-lived
