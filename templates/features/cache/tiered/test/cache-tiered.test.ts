@@ -5,6 +5,18 @@ import { start } from './helpers.js';
 
 const outcome = (res: Response) => res.headers.get('x-cache');
 
+/** PUTs a new name for item `id` on `from`, and waits until `to` answers with it */
+async function renameAndWait(from: RunningServer, to: RunningServer, id: number, name: string) {
+  await fetch(`${from.url}/api/items/${id}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name }),
+  });
+  const nameOn = async (server: RunningServer) =>
+    ((await (await fetch(`${server.url}/api/items/${id}`)).json()) as { name: string }).name;
+  await expect.poll(() => nameOn(to)).toBe(name);
+}
+
 describe('two tiers', () => {
   let a: RunningServer;
   let b: RunningServer;
@@ -27,17 +39,7 @@ describe('two tiers', () => {
   it('CACHE-3: an invalidation on one instance reaches the memory tier of the other', async () => {
     await fetch(`${a.url}/api/items/32`);
     expect(outcome(await fetch(`${b.url}/api/items/32`))).toBe('HIT');
-    await fetch(`${a.url}/api/items/32`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Tier two' }),
-    });
-    await expect
-      .poll(
-        async () =>
-          ((await (await fetch(`${b.url}/api/items/32`)).json()) as { name: string }).name,
-      )
-      .toBe('Tier two');
+    await renameAndWait(a, b, 32, 'Tier two');
   });
 
   it('CACHE-15: an invalidation on one instance reaches the front tier of the other', async () => {
@@ -49,16 +51,6 @@ describe('two tiers', () => {
     const before = servedByB();
     expect(outcome(await fetch(`${b.url}/api/items/33`))).toBe('HIT');
     expect(servedByB() - before).toBe(1);
-    await fetch(`${a.url}/api/items/33`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Front of b' }),
-    });
-    await expect
-      .poll(
-        async () =>
-          ((await (await fetch(`${b.url}/api/items/33`)).json()) as { name: string }).name,
-      )
-      .toBe('Front of b');
+    await renameAndWait(a, b, 33, 'Front of b');
   });
 });
