@@ -1,7 +1,7 @@
 import {
   createServer,
+  IncomingMessage,
   ServerResponse,
-  type IncomingMessage,
   type OutgoingHttpHeader,
   type OutgoingHttpHeaders,
   type RequestListener,
@@ -29,10 +29,8 @@ const sniffing = 'x-content-type-options';
  * makes Node merge the object key by key (7% of a Hono /health, 3% of Fastify's); so the
  * header joins the object the framework made for this one answer, and an answer without one
  * gets a `setHeader`. The front tier's header objects carry it already, so a hit only looks.
- * Express replaces each response's prototype with its own (`app.response`), so its app sets
- * the header itself.
  */
-class Response extends ServerResponse {
+export class Response extends ServerResponse {
   override writeHead(status: number, reason?: string | Headers, headers?: Headers): this {
     const given = typeof reason === 'string' ? headers : reason;
     if (given !== undefined && !Array.isArray(given)) {
@@ -47,6 +45,13 @@ class Response extends ServerResponse {
   }
 }
 
+/** the classes the server makes each request and response from, for a framework that has its own */
+export interface ServerClasses {
+  IncomingMessage: typeof IncomingMessage;
+  /** a subclass of `Response`, so that it sends nosniff too */
+  ServerResponse: typeof Response;
+}
+
 /**
  * The node:http server every framework runs on, so that connection handling is the same
  * whichever framework answers the request. A request `front` answers (the response cache's
@@ -57,6 +62,7 @@ export function createHttpServer(
   http: Config['http'],
   logger: Logger,
   front?: FrontHandler,
+  classes: ServerClasses = { IncomingMessage, ServerResponse: Response },
 ): Server {
   const logRequest = logRequests(logger);
   const drain = new Drain();
@@ -67,7 +73,7 @@ export function createHttpServer(
   const server = createServer(
     {
       // nosniff on every answer, at no cost to the framework's own header handling
-      ServerResponse: Response,
+      ...classes,
       // time-outs are checked every second instead of Node's default 30, so a bound means what it says
       connectionsCheckingInterval: 1000,
       // CONN-1: keep idle sockets open longer than the load balancer does (60 s on most), so it
