@@ -15,6 +15,15 @@ describe('health and readiness', () => {
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 
+  it('RUN-1: a probe with a query string or as HEAD is answered the same', async () => {
+    const res = await fetch(`${server.url}/health?from=balancer`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+    const head = await fetch(`${server.url}/ready?from=balancer`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+  });
+
   it('RUN-1: /ready answers 200 with one entry per dependency once started', async () => {
     const res = await fetch(`${server.url}/ready`);
     const body = (await res.json()) as { status: string; checks: Record<string, unknown> };
