@@ -3,7 +3,13 @@
 
 import type { NodePlopAPI } from 'node-plop';
 import { renderManifest } from '../src/manifest.js';
-import { renderDotfiles, renderLayer, renderPackageJson, type Project } from '../src/render.js';
+import {
+  renderDotfiles,
+  renderGlossary,
+  renderLayer,
+  renderPackageJson,
+  type Project,
+} from '../src/render.js';
 import type { Tree } from '../src/tree.js';
 
 export interface AppData {
@@ -22,6 +28,12 @@ export default function appGenerator(plop: NodePlopAPI): void {
     renderPackageJson(tree, project);
     renderDotfiles(tree, project);
     return 'package.json, .gitignore, .env.example';
+  });
+  // after every file is written: it lists the technique IDs they name
+  plop.setActionType('glossary', async (data) => {
+    const { tree } = data as AppData;
+    renderGlossary(tree);
+    return 'README.md';
   });
   // last: the manifest hashes what every other action wrote
   plop.setActionType('manifest', async (data) => {
@@ -42,6 +54,7 @@ export default function appGenerator(plop: NodePlopAPI): void {
             .map((layer) => ({ type: 'layer', layer, owner: feature.id })),
         ),
         { type: 'shared-files' },
+        { type: 'glossary' },
         { type: 'manifest' },
       ];
     },

@@ -15,7 +15,7 @@ export interface Manifest {
   files: Record<string, { feature: string; hash: string }>;
 }
 
-export function hashContent(content: string): string {
+export function hashContent(content: string | Buffer): string {
   return `sha256-${createHash('sha256').update(content).digest('base64')}`;
 }
 

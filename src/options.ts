@@ -132,8 +132,8 @@ export function defaultAnswers(): Answers {
 
 /**
  * Invalid combinations, as data. Each rule names the answers it reads and says what is wrong;
- * the same table drives flag validation, the prompts (an option whose every value would break a
- * rule is not asked) and the test matrices (pairs that break a rule are never generated).
+ * `create` refuses answers that break one, and the test matrices never generate them. Empty
+ * today: every combination of values is valid.
  */
 export interface Rule {
   /** the option keys the rule reads; used to explain a conflict in terms of flags */

@@ -4,9 +4,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import Handlebars from 'handlebars';
-import type { Feature, EnvVar, SlotName } from './features/types.js';
+import type { EnvDefault, EnvVar, Feature, SlotName } from './features/types.js';
 import type { Answers } from './options.js';
 import { templatesDir } from './paths.js';
+import { techniques } from './techniques.js';
 import type { Tree } from './tree.js';
 import { versions, type PackageName } from './versions.js';
 
@@ -75,16 +76,31 @@ export function renderLayer(tree: Tree, layer: string, owner: string, project: P
           : text;
       tree.add(target, tidy, owner);
     } else {
-      tree.add(path, readFileSync(file, 'utf8'), owner);
+      tree.add(path, readVerbatim(file), owner);
     }
   }
+}
+
+/**
+ * A file copied as it is: as text when its bytes are UTF-8 (so that tests and merges read it
+ * as a string), else as the bytes themselves, which a round trip through a string would alter.
+ */
+export function readVerbatim(file: string): string | Buffer {
+  const bytes = readFileSync(file);
+  const text = bytes.toString('utf8');
+  return Buffer.from(text, 'utf8').equals(bytes) ? text : bytes;
 }
 
 function templateData(project: Project) {
   return {
     name: project.name,
     answers: project.answers,
-    env: project.features.flatMap((feature) => feature.env?.(project.answers) ?? []),
+    env: project.features
+      .flatMap((feature) => feature.env?.(project.answers) ?? [])
+      .map((v) => ({
+        ...v,
+        default: v.default === undefined ? undefined : envSpelling(v.default),
+      })),
     preload: preloadsOf(project),
   };
 }
@@ -127,11 +143,26 @@ export function collectSlots(project: Project): Map<SlotName, string[]> {
 }
 
 function envSchemaLine(v: EnvVar): string {
-  const fallback =
-    v.default === undefined
-      ? '.optional()'
-      : `.default(${v.defaultCode ?? (v.schema.startsWith('int(') ? v.default : `'${v.default}'`)})`;
+  const fallback = v.default === undefined ? '.optional()' : `.default(${codeSpelling(v.default)})`;
   return `// ${v.doc}\n${v.name}: ${v.schema}${fallback},`;
+}
+
+/** a default as the environment spells it: `br,gzip`, `67108864`, `false` */
+export function envSpelling(value: EnvDefault): string {
+  return typeof value === 'object' ? value.join(',') : String(value);
+}
+
+const mebibyte = 1024 * 1024;
+
+/** a default as TypeScript writes it: `['br', 'gzip']`, `64 * 1024 * 1024`, `10_000`, `false` */
+export function codeSpelling(value: EnvDefault): string {
+  if (typeof value === 'object') return `[${value.map((item) => `'${item}'`).join(', ')}]`;
+  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'boolean') return String(value);
+  if (value >= mebibyte && value % mebibyte === 0) {
+    return value === mebibyte ? '1024 * 1024' : `${value / mebibyte} * 1024 * 1024`;
+  }
+  return value >= 10_000 ? String(value).replace(/\B(?=(\d{3})+$)/g, '_') : String(value);
 }
 
 /**
@@ -200,11 +231,44 @@ export function renderDotfiles(tree: Tree, project: Project): void {
     .map((vars) =>
       vars
         .map(
-          (v) => `# ${v.doc}\n${v.default === undefined ? '# ' : ''}${v.name}=${v.default ?? ''}`,
+          (v) =>
+            `# ${v.doc}\n${v.default === undefined ? '# ' : ''}${v.name}=${v.default === undefined ? '' : envSpelling(v.default)}`,
         )
         .join('\n\n'),
     );
   tree.add('.env.example', `${sections.join('\n\n')}\n`, 'base');
+}
+
+// `CACHE-14`, or a range, `CACHE-1..14`
+const techniqueMention = /\b([A-Z]+)-(\d+)(?:\.\.(\d+))?\b/g;
+
+/**
+ * Ends the README with a glossary of the technique IDs the project's files name (`// CACHE-14:`
+ * in a comment, a test's title), so a reader of the code can look one up without the catalog.
+ */
+export function renderGlossary(tree: Tree): void {
+  const named = new Set<string>();
+  for (const { content } of tree.files()) {
+    if (typeof content !== 'string') continue;
+    for (const [, family, first, last] of content.matchAll(techniqueMention)) {
+      for (let n = Number(first); n <= Number(last ?? first); n++) named.add(`${family}-${n}`);
+    }
+  }
+  const rows = Object.entries(techniques)
+    .filter(([id]) => named.has(id))
+    .map(([id, what]) => `| ${id} | ${what} |`);
+  const readme = tree.get('README.md');
+  if (rows.length === 0 || typeof readme?.content !== 'string') return;
+  const glossary = [
+    '## Technique IDs',
+    '',
+    'Comments and test names cite the performance technique a piece of code applies by its ID:',
+    '',
+    '| ID | technique |',
+    '| --- | --- |',
+    ...rows,
+  ].join('\n');
+  tree.replace('README.md', alignTables(`${readme.content}\n${glossary}\n`));
 }
 
 /**
@@ -250,7 +314,9 @@ function splitRow(line: string): string[] {
 
 /**
  * Orders the leading block of one-line imports as a person would after features added theirs:
- * `node:` built-ins, then packages, then relative paths, each alphabetical by module.
+ * `node:` built-ins, then packages, then relative paths, each alphabetical by module; and
+ * imports of one module that two features each added become one. A file with an import that
+ * spans lines is left as it is.
  */
 export function sortImports(text: string): string {
   const lines = text.split('\n');
@@ -262,9 +328,46 @@ export function sortImports(text: string): string {
     const group = from.startsWith('node:') ? 0 : from.startsWith('.') ? 2 : 1;
     return { group, from };
   };
-  const sorted = [...block].sort((a, b) => {
+  const sorted = mergeImports(block).sort((a, b) => {
     const [x, y] = [rank(a), rank(b)];
     return x.group - y.group || (x.from < y.from ? -1 : x.from > y.from ? 1 : 0);
   });
   return [...sorted, ...lines.slice(block.length)].join('\n');
+}
+
+const namedImport = /^import (type )?\{ (.+) \} from '([^']+)';$/;
+
+/**
+ * `import { a } from 'm'` and `import type { B } from 'm'` become `import { a, type B } from 'm'`;
+ * named imports only, and only while the line stays within the print width (else both stay).
+ */
+function mergeImports(lines: string[]): string[] {
+  const byModule = new Map<string, { typeOnly: boolean; names: string[] }[]>();
+  for (const line of lines) {
+    const [, type, names, from] = namedImport.exec(line) ?? [];
+    if (!names || !from) continue;
+    byModule.set(from, [
+      ...(byModule.get(from) ?? []),
+      { typeOnly: !!type, names: names.split(', ') },
+    ]);
+  }
+  const merged = new Map<string, string>();
+  for (const [from, imports] of byModule) {
+    if (imports.length < 2) continue;
+    const typeOnly = imports.every((entry) => entry.typeOnly);
+    const names = imports.flatMap((entry) =>
+      entry.names.map((name) => (entry.typeOnly && !typeOnly ? `type ${name}` : name)),
+    );
+    const line = `import ${typeOnly ? 'type ' : ''}{ ${[...new Set(names)].join(', ')} } from '${from}';`;
+    if (line.length <= printWidth) merged.set(from, line);
+  }
+  const written = new Set<string>();
+  return lines.flatMap((line) => {
+    const from = namedImport.exec(line)?.[3];
+    const replacement = from === undefined ? undefined : merged.get(from);
+    if (from === undefined || replacement === undefined) return [line];
+    if (written.has(from)) return [];
+    written.add(from);
+    return [replacement];
+  });
 }

@@ -2,7 +2,8 @@
 
 export interface TreeFile {
   path: string;
-  content: string;
+  /** text as a string; a file that is not UTF-8 text (an image, a font) as its bytes */
+  content: string | Buffer;
   /** the feature that wrote it, recorded in the manifest */
   owner: string;
 }
@@ -11,12 +12,19 @@ export class Tree {
   readonly #files = new Map<string, TreeFile>();
 
   /** adds a file; two features writing one path is a bug in the generator, not a merge */
-  add(path: string, content: string, owner: string): void {
+  add(path: string, content: string | Buffer, owner: string): void {
     const existing = this.#files.get(path);
     if (existing) {
       throw new Error(`${owner} and ${existing.owner} both write ${path}`);
     }
     this.#files.set(path, { path, content, owner });
+  }
+
+  /** rewrites a file already in the tree, for a pass over the whole project (the glossary) */
+  replace(path: string, content: string | Buffer): void {
+    const existing = this.#files.get(path);
+    if (!existing) throw new Error(`nothing wrote ${path}`);
+    this.#files.set(path, { ...existing, content });
   }
 
   get(path: string): TreeFile | undefined {

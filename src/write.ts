@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CliError } from './errors.js';
-import type { Tree } from './tree.js';
+import type { Tree, TreeFile } from './tree.js';
 
 export type TargetState = 'missing' | 'empty' | 'git-only' | 'not-empty';
 
@@ -29,10 +29,10 @@ export async function targetState(dir: string): Promise<TargetState> {
 export async function clashes(tree: Tree, dir: string): Promise<string[]> {
   const found: string[] = [];
   for (const file of tree.files()) {
-    const existing = await readFile(join(dir, file.path), 'utf8').catch(
-      (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : error),
+    const existing = await readFile(join(dir, file.path)).catch((error: NodeJS.ErrnoException) =>
+      error.code === 'ENOENT' ? undefined : error,
     );
-    if (existing instanceof Error || (existing !== undefined && existing !== file.content)) {
+    if (existing instanceof Error || (existing !== undefined && !existing.equals(bytesOf(file)))) {
       found.push(file.path);
     }
   }
@@ -85,3 +85,6 @@ export async function writeTree(tree: Tree, dir: string): Promise<void> {
     await removeStaging();
   }
 }
+
+const bytesOf = (file: TreeFile) =>
+  typeof file.content === 'string' ? Buffer.from(file.content) : file.content;

@@ -16,13 +16,13 @@ const commonEnv: EnvVar[] = [
   {
     name: 'CACHE_TTL_SECONDS',
     schema: 'int(1, 86_400)',
-    default: '60',
+    default: 60,
     doc: 'How long a cached value is fresh, unless its kind has its own TTL (CACHE-9)',
   },
   {
     name: 'CACHE_GRACE_SECONDS',
     schema: 'int(0, 86_400)',
-    default: '30',
+    default: 30,
     doc: 'How long after that a stale value is served while one request refreshes it (CACHE-13)',
   },
   {
@@ -43,21 +43,19 @@ const commonEnv: EnvVar[] = [
   {
     name: 'CACHE_KEY_VERSION',
     schema: 'int(1, 1_000_000)',
-    default: '1',
+    default: 1,
     doc: 'Raise it when a cached shape changes: every old key is ignored at once (CACHE-7)',
   },
   {
     name: 'CACHE_MAX_ENTRIES',
     schema: 'int(1, 10_000_000)',
-    default: '10000',
-    defaultCode: '10_000',
+    default: 10_000,
     doc: 'Most entries kept in memory (CACHE-1)',
   },
   {
     name: 'CACHE_MAX_BYTES',
     schema: 'int(1024, 17_179_869_184)',
-    default: '67108864',
-    defaultCode: '64 * 1024 * 1024',
+    default: 64 * 1024 * 1024,
     doc: 'Most bytes kept in memory (CACHE-1)',
   },
   {
@@ -68,7 +66,7 @@ const commonEnv: EnvVar[] = [
   {
     name: 'ITEM_LOAD_MS',
     schema: 'int(0, 60_000)',
-    default: '50',
+    default: 50,
     doc: 'How long the sample data source takes per read: what a cache hit saves',
   },
 ];
@@ -82,27 +80,25 @@ const sharedEnv: EnvVar[] = [
   {
     name: 'CACHE_WAIT_MS',
     schema: 'int(0, 60_000)',
-    default: '250',
+    default: 250,
     doc: 'Longest a request waits for Redis in all (read, lock, write) before it goes on without the cache (CACHE-14)',
   },
   {
     name: 'REDIS_COMMAND_TIMEOUT_MS',
     schema: 'int(10, 60_000)',
-    default: '250',
+    default: 250,
     doc: 'Longest wait for one Redis command; after a timeout, Redis is not called for a second (CACHE-14)',
   },
   {
     name: 'CACHE_LOCK_TTL_MS',
     schema: 'int(100, 600_000)',
-    default: '10000',
-    defaultCode: '10_000',
+    default: 10_000,
     doc: 'How long one loader may hold a key across instances (CACHE-12)',
   },
   {
     name: 'CACHE_LOCK_WAIT_MS',
     schema: 'int(0, 600_000)',
-    default: '2000',
-    defaultCode: '2000',
+    default: 2000,
     doc: "How long other instances wait for that loader's value before loading it too (CACHE-12)",
   },
 ];
@@ -111,52 +107,30 @@ const tieredEnv: EnvVar[] = [
   {
     name: 'CACHE_L1_TTL_SECONDS',
     schema: 'int(1, 86_400)',
-    default: '10',
+    default: 10,
     doc: 'Longest life of an entry in the in-memory tier, a bound if an invalidation is missed (CACHE-3)',
   },
 ];
 
-function configSection(answers: Answers): string {
-  const backend = answers.cache;
-  const lines = [
-    '// CACHE-1..14',
-    'cache: {',
-    '  prefix: e.CACHE_PREFIX ?? appName,',
-    '  keyVersion: e.CACHE_KEY_VERSION,',
-    '  memory: { maxEntries: e.CACHE_MAX_ENTRIES, maxBytes: e.CACHE_MAX_BYTES },',
-    '  ttl: {',
-    '    items: {',
-    '      ttlMs: (e.CACHE_ITEMS_TTL_SECONDS ?? e.CACHE_TTL_SECONDS) * 1000,',
-    '      graceMs: e.CACHE_GRACE_SECONDS * 1000,',
-    '    },',
-    '    catalog: {',
-    '      ttlMs: (e.CACHE_CATALOG_TTL_SECONDS ?? e.CACHE_TTL_SECONDS) * 1000,',
-    '      graceMs: e.CACHE_GRACE_SECONDS * 1000,',
-    '    },',
-    '  },',
-    "  warmUp: e.CACHE_WARM_UP?.split(',').map(Number) ?? [],",
-    '  itemLoadMs: e.ITEM_LOAD_MS,',
+function configImports(backend: Backend): string[] {
+  return [
+    "import { cacheSettings, idList, keyPrefix } from './settings/cache.js';",
+    ...(shared(backend) ? ["import { redisCacheSettings } from './settings/cache-redis.js';"] : []),
+    ...(backend === 'tiered'
+      ? ["import { tieredCacheSettings } from './settings/cache-tiered.js';"]
+      : []),
   ];
-  if (shared(backend)) {
-    lines.push(
-      '  redisUrl: e.REDIS_URL,',
-      '  waitMs: e.CACHE_WAIT_MS,',
-      '  redis: {',
-      '    commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,',
-      '    connectTimeoutMs: 2000,',
-      '    // CACHE-14: how long Redis is not called after a timeout, before one probe',
-      '    coolDownMs: 1000,',
-      '  },',
-      '  lockTtlMs: e.CACHE_LOCK_TTL_MS,',
-      '  lockWaitMs: e.CACHE_LOCK_WAIT_MS,',
-    );
-  } else {
-    // one process: the single flight is the whole stampede protection
-    lines.push('  lockTtlMs: 0,', '  lockWaitMs: 0,');
-  }
-  if (backend === 'tiered') lines.push('  l1TtlMs: e.CACHE_L1_TTL_SECONDS * 1000,');
-  lines.push('},');
-  return lines.join('\n');
+}
+
+/** the cache's settings: the common ones, then those of its backend, which take precedence */
+function configSection(backend: Backend): string {
+  const parts = [
+    'cacheSettings(e, appName)',
+    ...(shared(backend) ? ['redisCacheSettings(e)'] : []),
+    ...(backend === 'tiered' ? ['tieredCacheSettings(e)'] : []),
+  ];
+  if (parts.length === 1) return `cache: ${parts[0]},`;
+  return ['cache: {', ...parts.map((part) => `  ...${part},`), '},'].join('\n');
 }
 
 function readmeSection(backend: Backend): string {
@@ -207,11 +181,8 @@ export const cache: Feature = {
     ...(answers.cache === 'tiered' ? tieredEnv : []),
   ],
   slots: (answers) => ({
-    'config.helpers': [
-      "const keyPrefix = z.string().regex(/^[\\w.-]+$/, { error: 'takes letters, digits, _ . and -' });",
-      "const idList = z.string().regex(/^\\d+(,\\d+)*$/, { error: 'takes ids like 1,2,3' });",
-    ],
-    'config.sections': [configSection(answers)],
+    'config.imports': configImports(answers.cache),
+    'config.sections': [configSection(answers.cache)],
     'context.imports': [
       "import { createItemService, type ItemService } from './items/service.js';",
       "import { ItemSource } from './items/source.js';",

@@ -13,49 +13,35 @@ function env(answers: Answers): EnvVar[] {
     {
       name: 'COMPRESSION_CODINGS',
       schema: 'codingList',
-      default: offered.join(','),
-      defaultCode: `[${offered.map((coding) => `'${coding}'`).join(', ')}]`,
+      default: offered,
       doc: 'Content codings offered, preferred first: br,gzip or one of them (COMP-1)',
     },
     {
       name: 'COMPRESS_IN_APP',
       schema: 'z.stringbool()',
-      default: String(!behindNginx(answers)),
-      defaultCode: String(!behindNginx(answers)),
+      default: !behindNginx(answers),
       doc: 'Compress dynamic answers in the app; false when a proxy in front does it (COMP-5)',
     },
     {
       name: 'COMPRESSION_MIN_BYTES',
       schema: 'int(0, 1_073_741_824)',
-      default: '1024',
-      defaultCode: '1024',
+      default: 1024,
       doc: 'Answers smaller than this go out uncompressed (COMP-2)',
     },
     {
       name: 'COMPRESSION_BROTLI_QUALITY',
       schema: 'int(0, 11)',
-      default: '4',
+      default: 4,
       doc: 'Brotli quality of per-request compression; stored forms always get 11 (COMP-1, COMP-4)',
     },
     {
       name: 'COMPRESSION_GZIP_LEVEL',
       schema: 'int(1, 9)',
-      default: '6',
+      default: 6,
       doc: 'Gzip level of per-request compression; stored forms always get 9 (COMP-1, COMP-4)',
     },
   ];
 }
-
-const configSection = [
-  '// COMP-1..5',
-  'compression: {',
-  '  codings: e.COMPRESSION_CODINGS,',
-  '  inApp: e.COMPRESS_IN_APP,',
-  '  minBytes: e.COMPRESSION_MIN_BYTES,',
-  '  brotliQuality: e.COMPRESSION_BROTLI_QUALITY,',
-  '  gzipLevel: e.COMPRESSION_GZIP_LEVEL,',
-  '},',
-].join('\n');
 
 const readmeSection = (answers: Answers) =>
   [
@@ -114,15 +100,10 @@ export const compression: Feature = {
   gitignore: ['/public/**/*.br', '/public/**/*.gz'],
   env,
   slots: (answers) => ({
-    'config.helpers': [
-      [
-        'const codingList = z',
-        '  .string()',
-        "  .regex(/^(br|gzip)(,(br|gzip))?$/, { error: 'takes br,gzip, gzip,br, br or gzip' })",
-        "  .transform((value) => value.split(',') as ('br' | 'gzip')[]);",
-      ].join('\n'),
+    'config.imports': [
+      "import { codingList, compressionSettings } from './settings/compression.js';",
     ],
-    'config.sections': [configSection],
+    'config.sections': ['compression: compressionSettings(e),'],
     'context.imports': cached(answers)
       ? ["import { createResponseEncoder } from './perf/compression.js';"]
       : [],

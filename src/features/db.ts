@@ -16,61 +16,40 @@ const env: EnvVar[] = [
   {
     name: 'DB_POOL_MAX',
     schema: 'int(1, 1000)',
-    default: '10',
+    default: 10,
     doc: 'Most connections the pool opens; requests beyond that wait for a free one (POOL-1)',
   },
   {
     name: 'DB_CONNECT_TIMEOUT_MS',
     schema: 'int(100, 60_000)',
-    default: '2000',
-    defaultCode: '2000',
+    default: 2000,
     doc: 'Longest wait for a connection, new or from the pool, before the request fails (POOL-1)',
   },
   {
     name: 'DB_IDLE_TIMEOUT_MS',
     schema: 'int(1000, 3_600_000)',
-    default: '10000',
-    defaultCode: '10_000',
+    default: 10_000,
     doc: 'An idle connection is closed after this long (POOL-1)',
   },
   {
     name: 'DB_MAX_LIFETIME_SECONDS',
     schema: 'int(0, 86_400)',
-    default: '1800',
-    defaultCode: '1800',
+    default: 1800,
     doc: 'A connection is replaced after this long, so load spreads after a failover; 0 keeps it (POOL-1)',
   },
   {
     name: 'DB_STATEMENT_TIMEOUT_MS',
     schema: 'int(0, 3_600_000)',
-    default: '5000',
-    defaultCode: '5000',
+    default: 5000,
     doc: 'PostgreSQL cancels a statement that runs longer; 0 for no limit (POOL-1)',
   },
   {
     name: 'DB_SLOW_QUERY_MS',
     schema: 'int(0, 3_600_000)',
-    default: '200',
+    default: 200,
     doc: 'Queries slower than this are logged with their text and duration, never their values (POOL-3)',
   },
 ];
-
-const configSection = [
-  '// POOL-1..4',
-  'db: {',
-  '  url: e.DATABASE_URL,',
-  '  embeddedDir: e.PGLITE_DIR,',
-  '  applicationName: appName,',
-  '  pool: {',
-  '    max: e.DB_POOL_MAX,',
-  '    connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,',
-  '    idleTimeoutMs: e.DB_IDLE_TIMEOUT_MS,',
-  '    maxLifetimeSeconds: e.DB_MAX_LIFETIME_SECONDS,',
-  '    statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,',
-  '  },',
-  '  slowQueryMs: e.DB_SLOW_QUERY_MS,',
-  '},',
-].join('\n');
 
 const readmeSection = [
   '',
@@ -104,10 +83,8 @@ export const db: Feature = {
   env: () => env,
   gitignore: ['data/'],
   slots: () => ({
-    'config.helpers': [
-      "const postgresUrl = z.url({ protocol: /^postgres(ql)?$/, error: 'takes a postgres:// URL' });",
-    ],
-    'config.sections': [configSection],
+    'config.imports': ["import { dbSettings, postgresUrl } from './settings/db.js';"],
+    'config.sections': ['db: dbSettings(e, appName),'],
     'context.imports': [
       "import { createDbItems, createItemsTable, type DbItems } from './db/items.js';",
       "import { openDatabase, type Database } from './perf/db/database.js';",

@@ -36,8 +36,7 @@ export const profiling: Feature = {
     {
       name: 'SERVER_TIMING',
       schema: 'z.stringbool()',
-      default: 'false',
-      defaultCode: 'false',
+      default: false,
       doc: 'true adds a Server-Timing header (time in the database, upstream calls, the app) to every response (OBS-5)',
     },
   ],

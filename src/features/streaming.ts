@@ -20,8 +20,7 @@ const env = (answers: Answers): EnvVar[] => [
   {
     name: 'EVENTS_INTERVAL_MS',
     schema: 'int(10, 3_600_000)',
-    default: '1000',
-    defaultCode: '1000',
+    default: 1000,
     doc: 'Time between two events of GET /api/events (STREAM-4)',
   },
   ...(behindNginx(answers)
@@ -35,18 +34,6 @@ const env = (answers: Answers): EnvVar[] => [
       ]
     : []),
 ];
-
-function configSection(answers: Answers): string {
-  return [
-    '// STREAM-1..6, HTTP-4',
-    'streaming: {',
-    '  filesDir: e.FILES_DIR,',
-    '  assetsDir: e.ASSETS_DIR,',
-    '  eventIntervalMs: e.EVENTS_INTERVAL_MS,',
-    ...(behindNginx(answers) ? ['  accelPrefix: e.FILES_ACCEL_PREFIX,'] : []),
-    '},',
-  ].join('\n');
-}
 
 function contextCreate(answers: Answers): string {
   // HTTP-4: with compression on, precompressed siblings are chosen by the same negotiation
@@ -128,12 +115,17 @@ export const streaming: Feature = {
   // FILES_DIR is data the app makes and users add to, not source
   gitignore: ['/files/'],
   slots: (answers) => ({
-    'config.helpers': behindNginx(answers)
-      ? [
-          "const urlPrefix = z.string().regex(/^\\/[\\w/-]*\\/$/, { error: 'takes a path like /_files/' });",
-        ]
-      : [],
-    'config.sections': [configSection(answers)],
+    'config.imports': [
+      "import { streamingSettings } from './settings/streaming.js';",
+      ...(behindNginx(answers)
+        ? ["import { accelSettings, urlPrefix } from './settings/accel.js';"]
+        : []),
+    ],
+    'config.sections': [
+      behindNginx(answers)
+        ? 'streaming: {\n  ...streamingSettings(e),\n  ...accelSettings(e),\n},'
+        : 'streaming: streamingSettings(e),',
+    ],
     'context.imports': [
       "import { ensureFilesFolder } from './files/samples.js';",
       ...(compressed(answers)

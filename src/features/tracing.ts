@@ -134,49 +134,16 @@ const env: EnvVar[] = [
   {
     name: 'OTEL_TRACES_SAMPLER_ARG',
     schema: 'ratio',
-    default: '1',
-    defaultCode: '1',
+    default: 1,
     doc: 'Share of new traces kept by the ratio samplers, from 0 to 1; lower it under heavy traffic (OBS-4)',
   },
   {
     name: 'TRACING_FLUSH_TIMEOUT_MS',
     schema: 'int(0, 60_000)',
-    default: '2000',
-    defaultCode: '2000',
+    default: 2000,
     doc: 'Longest wait at shutdown for the last spans to reach the collector (OBS-1)',
   },
 ];
-
-const configHelpers = [
-  [
-    'const samplers = [',
-    "  'always_on',",
-    "  'always_off',",
-    "  'traceidratio',",
-    "  'parentbased_always_on',",
-    "  'parentbased_always_off',",
-    "  'parentbased_traceidratio',",
-    '] as const;',
-  ].join('\n'),
-  [
-    "const ratioError = 'takes a number from 0 to 1';",
-    'const ratio = z.coerce',
-    '  .number({ error: ratioError })',
-    '  .min(0, { error: ratioError })',
-    '  .max(1, { error: ratioError });',
-  ].join('\n'),
-];
-
-const configSection = [
-  '// OBS-1..4: read by the preload, src/perf/tracing/register.ts, before the app starts',
-  'tracing: {',
-  '  serviceName: e.OTEL_SERVICE_NAME ?? appName,',
-  "  endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318',",
-  '  sampler: e.OTEL_TRACES_SAMPLER,',
-  '  ratio: e.OTEL_TRACES_SAMPLER_ARG,',
-  '  flushTimeoutMs: e.TRACING_FLUSH_TIMEOUT_MS,',
-  '},',
-].join('\n');
 
 const readmeSection = (answers: Answers) =>
   [
@@ -207,8 +174,8 @@ export const tracing: Feature = {
   preload: () => ['perf/tracing/register'],
   env: () => env,
   slots: (answers) => ({
-    'config.helpers': configHelpers,
-    'config.sections': [configSection],
+    'config.imports': ["import { ratio, samplers, tracingSettings } from './settings/tracing.js';"],
+    'config.sections': ['tracing: tracingSettings(e, appName),'],
     'context.imports': ["import { stopTracing } from './perf/tracing/sdk.js';"],
     'context.create': [
       [

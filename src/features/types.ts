@@ -3,10 +3,9 @@ import type { PackageName } from '../versions.js';
 
 /** a slot in a framework-neutral file (filled the same way whatever the framework) */
 export type SharedSlot =
-  | 'config.imports' // src/config.ts: modules whose helpers a feature's settings use
-  | 'config.helpers' // schema helpers in src/config.ts that a feature's env vars use
+  | 'config.imports' // src/config.ts: each feature's src/settings/<feature>.ts
   | 'config.env' // zod schema entries in src/config.ts (generated from `env`)
-  | 'config.sections' // typed config sections built from the parsed env
+  | 'config.sections' // a section per feature, made by its settings module from the parsed env
   | 'context.imports' // src/context.ts: shared resources (pools, caches) and their lifecycle
   | 'context.create'
   | 'context.fields'
@@ -31,15 +30,18 @@ export type FrameworkSlot = 'app.imports' | 'app.plugins' | 'app.routes';
 export type SlotName = SharedSlot | FrameworkSlot;
 export type SlotEntries<S extends string> = Partial<Record<S, string[]>>;
 
+export type EnvDefault = string | number | boolean | readonly string[];
+
 /** a setting read from the environment: becomes a schema line, an .env.example line and a README row */
 export interface EnvVar {
   name: string;
   /** zod schema expression, without the default: `int(1, 65535)` */
   schema: string;
-  /** the default, as the env would spell it; absent means optional */
-  default?: string;
-  /** how the default is written in TypeScript when it is not the plain string */
-  defaultCode?: string;
+  /**
+   * the default, as the parsed setting holds it: `.env.example` spells it as the environment
+   * would (`br,gzip`), `src/config.ts` as TypeScript (`['br', 'gzip']`); absent means optional
+   */
+  default?: EnvDefault;
   doc: string;
 }
 

@@ -151,5 +151,15 @@ export function generateOnce(name: string, answers: Answers): Promise<Tree> {
 export function contentOf(tree: Tree, path: string): string {
   const file = tree.get(path);
   if (!file) throw new Error(`the tree has no ${path}; it has ${tree.size} files`);
+  if (typeof file.content !== 'string') throw new Error(`${path} is not text`);
   return file.content;
+}
+
+/** the tree's text files (all but images, fonts and other bytes) */
+export function textFiles(tree: Tree): { path: string; content: string; owner: string }[] {
+  return tree
+    .files()
+    .flatMap((file) =>
+      typeof file.content === 'string' ? [{ ...file, content: file.content }] : [],
+    );
 }

@@ -1,6 +1,6 @@
 import * as prettier from 'prettier';
 import { describe, expect, it } from 'vitest';
-import { coveringSets, contentOf, generateOnce } from '../helpers/answers.js';
+import { coveringSets, contentOf, generateOnce, textFiles } from '../helpers/answers.js';
 
 // the generated project's `npm run lint` runs `prettier --check .`: every file it would check
 // must already be formatted, whatever the answers. Checking here costs no install.
@@ -15,7 +15,7 @@ describe.each(coveringSets())('$id', ({ answers }) => {
     const tree = await generateOnce(longName, answers);
     const options = JSON.parse(contentOf(tree, '.prettierrc.json')) as prettier.Options;
     const unformatted: string[] = [];
-    for (const file of tree.files()) {
+    for (const file of textFiles(tree)) {
       if (!formatted.test(file.path)) continue;
       if (!(await prettier.check(file.content, { ...options, filepath: file.path }))) {
         unformatted.push(file.path);

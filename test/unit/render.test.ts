@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { generate } from '../../src/generate.js';
 import { fillSlots } from '../../src/render.js';
 import type { Tree } from '../../src/tree.js';
+import { techniques } from '../../src/techniques.js';
 import { versions } from '../../src/versions.js';
-import { coveringSets, contentOf, generateOnce } from '../helpers/answers.js';
+import { coveringSets, contentOf, generateOnce, textFiles } from '../helpers/answers.js';
 
 // how src/render.ts marks a slot in rendered text: `{{slot "name"}}` renders as this
 const marker = (name: string) => `\0slot:${name}\0`;
@@ -109,6 +110,16 @@ function schemaNames(config: string): string[] {
   return [...body.matchAll(/^\s*([A-Z][A-Z0-9_]*)\s*:/gm)].map((m) => m[1] ?? '');
 }
 
+/** whether a range such as `CACHE-1..14` in one of the files covers `id` */
+function ranged(files: { content: string }[], id: string): boolean {
+  const [family, n] = id.split('-');
+  return files.some((file) =>
+    [...file.content.matchAll(new RegExp(`\\b${family}-(\\d+)\\.\\.(\\d+)\\b`, 'g'))].some(
+      ([, first, last]) => Number(first) <= Number(n) && Number(n) <= Number(last),
+    ),
+  );
+}
+
 /** the variables `.env.example` lists, set or commented out */
 const envExampleNames = (example: string) =>
   [...example.matchAll(/^(?:# ?)?([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1] ?? '');
@@ -124,7 +135,7 @@ describe.each(sets)('the project for $id', ({ answers }) => {
   });
 
   it('leaves no template syntax, NUL marker or run of three blank lines in any file', async () => {
-    for (const { path, content } of (await tree()).files()) {
+    for (const { path, content } of textFiles(await tree())) {
       expect(content, path).not.toContain('{{');
       expect(content, path).not.toContain('}}');
       expect(content, path).not.toContain('\0');
@@ -133,7 +144,7 @@ describe.each(sets)('the project for $id', ({ answers }) => {
   });
 
   it('ends every file with one newline and no line with trailing whitespace', async () => {
-    for (const { path, content } of (await tree()).files()) {
+    for (const { path, content } of textFiles(await tree())) {
       expect(content.endsWith('\n') && !content.endsWith('\n\n'), `${path} ends badly`).toBe(true);
       expect(content, path).not.toMatch(/[ \t]+$/m);
     }
@@ -150,7 +161,13 @@ describe.each(sets)('the project for $id', ({ answers }) => {
     );
     expect([...fromExample].sort()).toEqual([...fromSchema].sort());
     // a setting in the schema that loadConfig never reads would be accepted and ignored
-    for (const name of fromSchema) expect(config, `${name} is never read`).toContain(`e.${name}`);
+    const readers = [
+      config,
+      ...textFiles(await tree())
+        .filter((file) => file.path.startsWith('src/settings/'))
+        .map((file) => file.content),
+    ].join('\n');
+    for (const name of fromSchema) expect(readers, `${name} is never read`).toContain(`e.${name}`);
   });
 
   it('writes a package.json: ESM, Node >= 20.19, sorted dependencies, versions from src/versions.ts', async () => {
@@ -177,7 +194,7 @@ describe.each(sets)('the project for $id', ({ answers }) => {
     const t = await tree();
     const pkg = packageJsonOf(t);
     const declared = { ...pkg.dependencies, ...pkg.devDependencies };
-    for (const { path, content } of t.files().filter((f) => isCode(f.path))) {
+    for (const { path, content } of textFiles(t).filter((f) => isCode(f.path))) {
       for (const { specifier } of importsOf(content)) {
         if (specifier.startsWith('.')) {
           const target = posix.join(posix.dirname(path), specifier);
@@ -193,12 +210,43 @@ describe.each(sets)('the project for $id', ({ answers }) => {
     }
   });
 
+  it("ends the README with a glossary of exactly the technique IDs the project's files name", async () => {
+    const files = textFiles(await tree());
+    const readme = contentOf(await tree(), 'README.md');
+    const glossary = readme.slice(readme.indexOf('## Technique IDs'));
+    expect(glossary).toMatch(/^## Technique IDs\n/);
+    const listed = [...glossary.matchAll(/^\| ([A-Z]+-\d+) +\|/gm)].map((match) => match[1] ?? '');
+    const named = new Set(
+      files
+        .map((file) =>
+          file.path === 'README.md' ? readme.slice(0, -glossary.length) : file.content,
+        )
+        .flatMap((content) => [...content.matchAll(/\b[A-Z]+-\d+\b/g)].map(([id]) => id))
+        .filter((id) => id in techniques),
+    );
+    expect(listed.length).toBeGreaterThan(0);
+    for (const id of named) expect(listed, `${id} is named but not explained`).toContain(id);
+    // a range (`CACHE-1..14`) names the IDs inside it
+    const unnamed = listed.filter((id) => id && !named.has(id) && !ranged(files, id));
+    expect(unnamed, 'explained but never named').toEqual([]);
+  });
+
+  it('imports each module once per file, however many features import from it', async () => {
+    for (const { path, content } of textFiles(await tree()).filter((f) => isCode(f.path))) {
+      const modules = [...content.matchAll(/^import\s[^;]*?\sfrom\s+'([^']+)';/gm)].map(
+        (match) => match[1],
+      );
+      const twice = modules.filter((module, index) => modules.indexOf(module) !== index);
+      expect(twice, `${path} imports these twice`).toEqual([]);
+    }
+  });
+
   it('needs no dev dependency at run time: src/ imports only dependencies, or types', async () => {
     const t = await tree();
     const pkg = packageJsonOf(t);
-    for (const { path, content } of t
-      .files()
-      .filter((f) => f.path.startsWith('src/') && isCode(f.path))) {
+    for (const { path, content } of textFiles(t).filter(
+      (f) => f.path.startsWith('src/') && isCode(f.path),
+    )) {
       for (const { specifier, typeOnly } of importsOf(content)) {
         if (typeOnly || specifier.startsWith('.') || isBuiltin(specifier)) continue;
         expect(pkg.dependencies, `${path} imports ${specifier}`).toHaveProperty([

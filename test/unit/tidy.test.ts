@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignTables, sortImports } from '../../src/render.js';
+import { alignTables, codeSpelling, envSpelling, sortImports } from '../../src/render.js';
 
 describe('sortImports', () => {
   it('orders built-ins, packages, then relative paths, each by module', () => {
@@ -17,6 +17,31 @@ describe('sortImports', () => {
       "import { a } from './a.js';",
       "import { b } from './b.js';",
     ]);
+  });
+
+  it('makes the imports of one module one, a type-only one included', () => {
+    const text = [
+      "import { createEncoder } from './perf/compression.js';",
+      "import type { Config } from './config.js';",
+      "import { chooseCoding } from './perf/compression.js';",
+      "import type { Coding } from './perf/compression.js';",
+      "import type { Env } from './config.js';",
+      '',
+    ].join('\n');
+    expect(sortImports(text).split('\n')).toEqual([
+      "import type { Config, Env } from './config.js';",
+      "import { createEncoder, chooseCoding, type Coding } from './perf/compression.js';",
+      '',
+    ]);
+  });
+
+  it('keeps two imports of a module apart when one would pass the print width', () => {
+    const names = Array.from({ length: 12 }, (_, index) => `name${index}`);
+    const text = [
+      `import { ${names.slice(0, 6).join(', ')} } from './a-module-with-a-long-name.js';`,
+      `import { ${names.slice(6).join(', ')} } from './a-module-with-a-long-name.js';`,
+    ].join('\n');
+    expect(sortImports(text)).toBe(text);
   });
 
   it('leaves a file alone when an import spans several lines', () => {
@@ -37,5 +62,25 @@ describe('alignTables', () => {
     expect(alignTables('| a \\| b | c |\n| --- | --- |')).toBe(
       '| a \\| b | c   |\n| ------ | --- |',
     );
+  });
+});
+
+describe('a default of a setting', () => {
+  it('is spelled as the environment spells it in .env.example', () => {
+    expect(envSpelling(['br', 'gzip'])).toBe('br,gzip');
+    expect(envSpelling(64 * 1024 * 1024)).toBe('67108864');
+    expect(envSpelling(false)).toBe('false');
+    expect(envSpelling('0.0.0.0')).toBe('0.0.0.0');
+  });
+
+  it('is spelled as TypeScript in src/config.ts, sizes in MiB and long numbers grouped', () => {
+    expect(codeSpelling(['br', 'gzip'])).toBe("['br', 'gzip']");
+    expect(codeSpelling(64 * 1024 * 1024)).toBe('64 * 1024 * 1024');
+    expect(codeSpelling(1024 * 1024)).toBe('1024 * 1024');
+    expect(codeSpelling(65_000)).toBe('65_000');
+    expect(codeSpelling(1_500_000)).toBe('1_500_000');
+    expect(codeSpelling(2000)).toBe('2000');
+    expect(codeSpelling(true)).toBe('true');
+    expect(codeSpelling('info')).toBe("'info'");
   });
 });

@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CliError } from '../../src/errors.js';
+import { readVerbatim } from '../../src/render.js';
 import { Tree } from '../../src/tree.js';
 import { clashes, targetState, writeTree } from '../../src/write.js';
 import { filesUnder, pictureOf, tempDir } from '../helpers/fs.js';
@@ -25,7 +26,10 @@ function sampleTree(): Tree {
 
 async function expectTreeWritten(tree: Tree, dir: string): Promise<void> {
   for (const file of tree.files())
-    expect(await readFile(join(dir, file.path), 'utf8'), file.path).toBe(file.content);
+    expect(
+      (await readFile(join(dir, file.path))).equals(Buffer.from(file.content)),
+      file.path,
+    ).toBe(true);
 }
 
 /** staging folders are written beside the target: `.<name>.perf-app-<hex>` */
@@ -74,6 +78,24 @@ describe('clashes', () => {
 });
 
 describe('writeTree', () => {
+  it('copies a file that is not UTF-8 text as its bytes, from template to project', async () => {
+    // a PNG's first bytes, then bytes that UTF-8 decoding would replace with U+FFFD
+    const bytes = Buffer.from([
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0xfe, 0x00, 0x80,
+    ]);
+    const template = join(root, 'logo.png');
+    await writeFile(template, bytes);
+    const text = join(root, 'notes.txt');
+    await writeFile(text, 'plain text, é\n');
+    expect(readVerbatim(text)).toBe('plain text, é\n');
+    const tree = new Tree();
+    tree.add('public/logo.png', readVerbatim(template), 'streaming');
+    const dir = join(root, 'api');
+    await writeTree(tree, dir);
+    expect((await readFile(join(dir, 'public/logo.png'))).equals(bytes)).toBe(true);
+    expect(await clashes(tree, dir)).toEqual([]);
+  });
+
   it('creates a missing target, with missing parents, holding exactly the tree', async () => {
     const dir = join(root, 'nested', 'api');
     const tree = sampleTree();
@@ -189,5 +211,6 @@ describe('writeTree', () => {
 function contentOf(tree: Tree, path: string): string {
   const file = tree.get(path);
   if (!file) throw new Error(`no ${path}`);
+  if (typeof file.content !== 'string') throw new Error(`${path} is not text`);
   return file.content;
 }

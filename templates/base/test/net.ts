@@ -1,4 +1,6 @@
+import { request, type IncomingHttpHeaders } from 'node:http';
 import { connect, createServer } from 'node:net';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 
 /** a TCP port on loopback that nothing listens on at the moment of asking */
 export function freePort(): Promise<number> {
@@ -12,6 +14,43 @@ export function freePort(): Promise<number> {
       );
     });
   });
+}
+
+export interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** as sent, still compressed: `decoded(answer)` undoes its Content-Encoding */
+  body: Buffer;
+}
+
+/**
+ * One request, its answer read whole. node:http rather than fetch: fetch adds its own
+ * Accept-Encoding, decodes the body and sets Host itself, where here every header goes out
+ * as written and the body comes back as sent.
+ */
+export function send(
+  url: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers, method }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** the body of an answer with its Content-Encoding (br or gzip) undone */
+export function decoded({ headers, body }: Answer): Buffer {
+  if (headers['content-encoding'] === 'br') return brotliDecompressSync(body);
+  if (headers['content-encoding'] === 'gzip') return gunzipSync(body);
+  return body;
 }
 
 /** writes `request` as it is, bytes a client library would not send, and resolves to the answer */

@@ -1,4 +1,4 @@
-import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
@@ -10,36 +10,7 @@ import { memoize } from '../src/perf/cache/memoize.js';
 import { MemoryStore } from '../src/perf/cache/store.js';
 import type { RunningServer } from '../src/server.js';
 import { start } from './helpers.js';
-
-interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** a raw request, so that any header (Host included) goes out as written */
-function send(
-  url: string,
-  path: string,
-  headers: Record<string, string> = {},
-  method = 'GET',
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${url}${path}`, { method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: Buffer.concat(chunks).toString(),
-        }),
-      );
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+import { send, type Answer } from './net.js';
 
 // the front tier lives in the cache's in-process tier: a cache in Redis only has none
 const probe = await start();
@@ -63,7 +34,7 @@ describe.runIf(hasFront)('CACHE-15: hits answered before the framework', () => {
 
   /** fills the entry and lets the route's answer admit it; the next request is the front's */
   async function filled(path: string, headers: Record<string, string> = {}) {
-    const miss = await send(server.url, path, headers);
+    const miss = await send(`${server.url}${path}`, headers);
     expect(miss.headers['x-cache']).toBe('MISS');
     // the route's answer is judged once node:http has handed it to the socket
     await sleep(20);
@@ -79,27 +50,29 @@ describe.runIf(hasFront)('CACHE-15: hits answered before the framework', () => {
     const path = `/api/items/${freshId()}`;
     await filled(path);
     const before = served();
-    const hits = await Promise.all(Array.from({ length: 10 }, () => send(server.url, path)));
+    const hits = await Promise.all(Array.from({ length: 10 }, () => send(`${server.url}${path}`)));
     expect(served() - before).toBe(10);
     const [hit] = hits;
     expect(hit?.headers['x-cache']).toBe('HIT');
-    expect(hits.every((answer) => answer.body === hit?.body)).toBe(true);
+    expect(hits.every((answer) => hit && answer.body.equals(hit.body))).toBe(true);
     // what the route itself sends for the same entry (it enters the framework: a body-bearing GET)
-    const routed = await send(server.url, path, { 'content-length': '0' });
+    const routed = await send(`${server.url}${path}`, { 'content-length': '0' });
     expect(served() - before).toBe(10);
     for (const name of ['etag', 'last-modified', 'cache-control', 'content-type', 'x-cache']) {
       expect(hit?.headers[name], name).toBe(routed.headers[name]);
     }
-    expect(routed.body).toBe(hit?.body);
+    expect(routed.body.toString()).toBe(hit?.body.toString());
   });
 
   it('CACHE-15: a 304 is answered without the framework', async () => {
     const path = `/api/items/${freshId()}`;
     const { headers } = await filled(path);
     const before = served();
-    const notModified = await send(server.url, path, { 'if-none-match': String(headers.etag) });
+    const notModified = await send(`${server.url}${path}`, {
+      'if-none-match': String(headers.etag),
+    });
     expect(notModified.status).toBe(304);
-    expect(notModified.body).toBe('');
+    expect(notModified.body.length).toBe(0);
     expect(served() - before).toBe(1);
   });
 
@@ -107,11 +80,11 @@ describe.runIf(hasFront)('CACHE-15: hits answered before the framework', () => {
     const path = `/api/items/${freshId()}`;
     const get = await filled(path);
     const before = served();
-    const head = await send(server.url, path, {}, 'HEAD');
+    const head = await send(`${server.url}${path}`, {}, 'HEAD');
     expect(served() - before).toBe(1);
     expect(head.status).toBe(200);
-    expect(head.body).toBe('');
-    expect(head.headers['content-length']).toBe(String(Buffer.byteLength(get.body)));
+    expect(head.body.length).toBe(0);
+    expect(head.headers['content-length']).toBe(String(get.body.length));
     expect(head.headers.etag).toBe(get.headers.etag);
   });
 
@@ -119,8 +92,10 @@ describe.runIf(hasFront)('CACHE-15: hits answered before the framework', () => {
     const path = `/api/items/${freshId()}`;
     await filled(path);
     const before = served();
-    expect((await send(server.url, path, { cookie: 'session=a' })).headers['x-cache']).toBe('HIT');
-    expect((await send(server.url, path, { authorization: 'Bearer a' })).status).toBe(200);
+    expect((await send(`${server.url}${path}`, { cookie: 'session=a' })).headers['x-cache']).toBe(
+      'HIT',
+    );
+    expect((await send(`${server.url}${path}`, { authorization: 'Bearer a' })).status).toBe(200);
     expect(served() - before).toBe(0);
   });
 
@@ -129,7 +104,7 @@ describe.runIf(hasFront)('CACHE-15: hits answered before the framework', () => {
     const first = await filled('/api/catalog?page=11', member);
     expect(first.headers['cache-control']).toMatch(/^private/);
     const before = served();
-    const again = await send(server.url, '/api/catalog?page=11', member);
+    const again = await send(`${server.url}/api/catalog?page=11`, member);
     expect(again.headers['x-cache']).toBe('HIT');
     expect(served() - before).toBe(0);
   });
@@ -139,9 +114,9 @@ describe.runIf(hasFront)('CACHE-15: hits answered before the framework', () => {
     const { headers } = await filled(`/api/items/${id}`);
     const before = served();
     const variants = [
-      await send(server.url, `/api/items/${id}?utm_source=${crypto.randomUUID()}`),
-      await send(server.url, `/api/items/${id}`, { host: 'attacker.example' }),
-      await send(server.url, `/api/items/${id}`, { 'x-forwarded-host': 'attacker.example' }),
+      await send(`${server.url}/api/items/${id}?utm_source=${crypto.randomUUID()}`),
+      await send(`${server.url}/api/items/${id}`, { host: 'attacker.example' }),
+      await send(`${server.url}/api/items/${id}`, { 'x-forwarded-host': 'attacker.example' }),
     ];
     for (const answer of variants) {
       expect(answer.headers['x-cache']).toBe('HIT');
@@ -153,11 +128,11 @@ describe.runIf(hasFront)('CACHE-15: hits answered before the framework', () => {
   it('CACHE-15: the catalog key reads page, lang and Accept-Language as the route does', async () => {
     await filled('/api/catalog?page=12&lang=ko');
     const before = served();
-    const same = await send(server.url, '/api/catalog?page=12', { 'accept-language': 'ko-KR' });
+    const same = await send(`${server.url}/api/catalog?page=12`, { 'accept-language': 'ko-KR' });
     expect(same.headers['x-cache']).toBe('HIT');
     expect(served() - before).toBe(1);
     // a spelling the front tier does not parse is the framework's, and still a hit there
-    const encoded = await send(server.url, '/api/catalog?page=12&lang=%6Bo');
+    const encoded = await send(`${server.url}/api/catalog?page=12&lang=%6Bo`);
     expect(encoded.headers['x-cache']).toBe('HIT');
     expect(served() - before).toBe(1);
   });
@@ -172,16 +147,16 @@ describe.runIf(hasFront)('CACHE-15: hits answered before the framework', () => {
       body: JSON.stringify({ name: 'Front' }),
     });
     expect(put.status).toBe(200);
-    const after = await send(server.url, path);
+    const after = await send(`${server.url}${path}`);
     expect(after.headers['x-cache']).toBe('MISS');
-    expect(JSON.parse(after.body)).toMatchObject({ name: 'Front' });
+    expect(JSON.parse(after.body.toString())).toMatchObject({ name: 'Front' });
   });
 
   it('CACHE-15, CACHE-7: a version bump retires every entry at once', async () => {
     const path = `/api/items/${freshId()}`;
     await filled(path);
     await server.context.items.forgetAllItems();
-    expect((await send(server.url, path)).headers['x-cache']).toBe('MISS');
+    expect((await send(`${server.url}${path}`)).headers['x-cache']).toBe('MISS');
   });
 });
 
@@ -193,15 +168,17 @@ describe.runIf(hasFront)('CACHE-15, CACHE-13: the grace period', () => {
       CACHE_GRACE_SECONDS: '30',
     });
     const path = '/api/items/9';
-    await send(server.url, path);
+    await send(`${server.url}${path}`);
     await sleep(1100);
-    expect((await send(server.url, '/health')).status).toBe(200);
+    expect((await send(`${server.url}/health`)).status).toBe(200);
     const before = server.context.frontCache?.served ?? 0;
-    const answers = await Promise.all(Array.from({ length: 20 }, () => send(server.url, path)));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => send(`${server.url}${path}`)),
+    );
     expect(answers.map((answer) => answer.headers['x-cache'])).toEqual(Array(20).fill('STALE'));
     expect((server.context.frontCache?.served ?? 0) - before).toBe(19);
     await sleep(500);
-    expect((await send(server.url, path)).headers['x-cache']).toBe('HIT');
+    expect((await send(`${server.url}${path}`)).headers['x-cache']).toBe('HIT');
     await server.close();
   });
 });
@@ -255,10 +232,10 @@ describe('CACHE-15: what a shared cache must not store', () => {
   async function fillAndAskAgain(headers: Record<string, string>): Promise<Answer> {
     extra = headers;
     routed = 0;
-    await send(url, '/page');
+    await send(`${url}/page`);
     // the front tier admits an answer once its response has finished
     await sleep(20);
-    return send(url, '/page');
+    return send(`${url}/page`);
   }
 
   for (const [rule, headers] of cases) {

@@ -1,35 +1,8 @@
-import { request, type IncomingHttpHeaders } from 'node:http';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
 import type { RunningServer } from '../src/server.js';
 import { start } from './helpers.js';
-
-interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
-
-// node:http rather than fetch: fetch adds its own Accept-Encoding and decodes the body
-function get(url: string, headers: Record<string, string> = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-      );
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-function decoded({ headers, body }: Answer): Buffer {
-  if (headers['content-encoding'] === 'br') return zlib.brotliDecompressSync(body);
-  if (headers['content-encoding'] === 'gzip') return zlib.gunzipSync(body);
-  return body;
-}
+import { decoded, send } from './net.js';
 
 // every way node:zlib compresses; the middlewares and the cache all go through these
 const compressors = [
@@ -66,17 +39,17 @@ describe('COMP-4: cached answers are compressed once', () => {
   it('COMP-4: a hit costs no compression: the forms are made once, when the entry is filled', async () => {
     const url = `${server.url}/api/catalog?page=7`;
     const before = compressions();
-    const miss = await get(url, { 'accept-encoding': 'br' });
+    const miss = await send(url, { 'accept-encoding': 'br' });
     expect(miss.headers['x-cache']).toBe('MISS');
     expect(miss.headers['content-encoding']).toBe('br');
     // br and gzip, once each, at fill time
     expect(compressions() - before).toBe(2);
 
     const filled = compressions();
-    const plain = await get(url);
+    const plain = await send(url);
     for (let i = 0; i < 20; i++) {
       for (const acceptEncoding of ['br', 'gzip', 'gzip, deflate, br', 'identity']) {
-        const hit = await get(url, { 'accept-encoding': acceptEncoding });
+        const hit = await send(url, { 'accept-encoding': acceptEncoding });
         expect(hit.headers['x-cache']).toBe('HIT');
         // Buffer#equals: toEqual walks 20 KB byte by byte, 80 times over
         expect(decoded(hit).equals(plain.body)).toBe(true);
@@ -95,18 +68,18 @@ describe('COMP-4: cached answers are compressed once', () => {
     [undefined, undefined],
   ])('COMP-1: a hit with Accept-Encoding %j is sent in %j', async (acceptEncoding, coding) => {
     const url = `${server.url}/api/items/42`;
-    const plain = await get(url);
+    const plain = await send(url);
     const headers: Record<string, string> = acceptEncoding
       ? { 'accept-encoding': acceptEncoding }
       : {};
-    const answer = await get(url, headers);
+    const answer = await send(url, headers);
     expect(answer.headers['content-encoding']).toBe(coding);
     expect(Number(answer.headers['content-length'])).toBe(answer.body.byteLength);
     expect(decoded(answer)).toEqual(plain.body);
   });
 
   it('COMP-2: a cached body under the threshold is stored and sent plain', async () => {
-    const tiny = await get(`${server.url}/api/tiny`, { 'accept-encoding': 'br, gzip' });
+    const tiny = await send(`${server.url}/api/tiny`, { 'accept-encoding': 'br, gzip' });
     expect(tiny.headers['content-encoding']).toBeUndefined();
     expect(tiny.body.byteLength).toBeLessThan(1024);
   });
@@ -115,10 +88,10 @@ describe('COMP-4: cached answers are compressed once', () => {
     const url = `${server.url}/api/items/43`;
     const tags = new Set<string>();
     for (const acceptEncoding of ['br', 'gzip', 'identity']) {
-      const answer = await get(url, { 'accept-encoding': acceptEncoding });
+      const answer = await send(url, { 'accept-encoding': acceptEncoding });
       const etag = answer.headers['etag'] ?? '';
       tags.add(etag);
-      const again = await get(url, { 'accept-encoding': acceptEncoding, 'if-none-match': etag });
+      const again = await send(url, { 'accept-encoding': acceptEncoding, 'if-none-match': etag });
       expect(again.status, acceptEncoding).toBe(304);
       expect(again.headers['etag']).toBe(etag);
     }
@@ -126,7 +99,7 @@ describe('COMP-4: cached answers are compressed once', () => {
   });
 
   it('HTTP-5: a stored compressed answer varies on Accept-Encoding and on its key headers', async () => {
-    const page = await get(`${server.url}/api/catalog?page=8`, { 'accept-encoding': 'gzip' });
+    const page = await send(`${server.url}/api/catalog?page=8`, { 'accept-encoding': 'gzip' });
     expect(page.headers['vary']).toMatch(/Accept-Language/);
     expect(page.headers['vary']).toMatch(/Accept-Encoding/);
   });

@@ -1,44 +1,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { request, type IncomingHttpHeaders } from 'node:http';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  brotliCompressSync,
-  brotliDecompressSync,
-  createBrotliDecompress,
-  gunzipSync,
-  gzipSync,
-} from 'node:zlib';
+import { brotliCompressSync, createBrotliDecompress, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/server.js';
 import { start } from './helpers.js';
-
-interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
-
-// node:http rather than fetch: fetch adds its own Accept-Encoding and decodes the body
-function get(url: string, headers: Record<string, string> = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-      );
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-function decoded({ headers, body }: Answer): Buffer {
-  if (headers['content-encoding'] === 'br') return brotliDecompressSync(body);
-  if (headers['content-encoding'] === 'gzip') return gunzipSync(body);
-  return body;
-}
+import { decoded, send } from './net.js';
 
 // compressible text of about 4 KB; only the name's extension changes its type
 const text = Buffer.from('All work and no play makes Jack a dull boy.\n'.repeat(100));
@@ -83,7 +51,7 @@ describe('compression of dynamic answers', () => {
     const headers: Record<string, string> = acceptEncoding
       ? { 'accept-encoding': acceptEncoding }
       : {};
-    const answer = await get(url('data.json'), headers);
+    const answer = await send(url('data.json'), headers);
     expect(answer.status).toBe(200);
     expect(answer.headers['content-encoding']).toBe(coding);
     expect(decoded(answer)).toEqual(text);
@@ -96,9 +64,9 @@ describe('compression of dynamic answers', () => {
       COMPRESSION_CODINGS: 'gzip',
     });
     try {
-      const onlyBr = await get(`${gzipOnly.url}/files/data.json`, { 'accept-encoding': 'br' });
+      const onlyBr = await send(`${gzipOnly.url}/files/data.json`, { 'accept-encoding': 'br' });
       expect(onlyBr.headers['content-encoding']).toBeUndefined();
-      const both = await get(`${gzipOnly.url}/files/data.json`, { 'accept-encoding': 'br, gzip' });
+      const both = await send(`${gzipOnly.url}/files/data.json`, { 'accept-encoding': 'br, gzip' });
       expect(both.headers['content-encoding']).toBe('gzip');
     } finally {
       await gzipOnly.close();
@@ -107,18 +75,18 @@ describe('compression of dynamic answers', () => {
 
   it('COMP-2: an answer under COMPRESSION_MIN_BYTES goes out as it is', async () => {
     expect(small.byteLength).toBeLessThan(1024);
-    const answer = await get(url('small.json'), { 'accept-encoding': 'br, gzip' });
+    const answer = await send(url('small.json'), { 'accept-encoding': 'br, gzip' });
     expect(answer.headers['content-encoding']).toBeUndefined();
     expect(answer.body).toEqual(small);
     expect(
-      (await get(url('data.json'), { 'accept-encoding': 'br' })).headers['content-encoding'],
+      (await send(url('data.json'), { 'accept-encoding': 'br' })).headers['content-encoding'],
     ).toBe('br');
   });
 
   it.each(['data.json', 'page.txt', 'style.css', 'app.js', 'icon.svg', 'feed.xml'])(
     'COMP-3: %s is compressed',
     async (name) => {
-      const answer = await get(url(name), { 'accept-encoding': 'gzip' });
+      const answer = await send(url(name), { 'accept-encoding': 'gzip' });
       expect(answer.headers['content-encoding']).toBe('gzip');
       expect(decoded(answer)).toEqual(text);
     },
@@ -127,14 +95,14 @@ describe('compression of dynamic answers', () => {
   it.each(['photo.png', 'clip.mp4', 'bundle.zip', 'blob.bin', 'font.woff2'])(
     'COMP-3: %s is never compressed',
     async (name) => {
-      const answer = await get(url(name), { 'accept-encoding': 'br, gzip' });
+      const answer = await send(url(name), { 'accept-encoding': 'br, gzip' });
       expect(answer.headers['content-encoding']).toBeUndefined();
       expect(answer.body).toEqual(text);
     },
   );
 
   it('COMP-3: a range answer (206) is never compressed', async () => {
-    const answer = await get(url('data.json'), {
+    const answer = await send(url('data.json'), {
       'accept-encoding': 'br, gzip',
       range: 'bytes=0-2047',
     });
@@ -150,14 +118,14 @@ describe('compression of dynamic answers', () => {
       {},
     ];
     for (const headers of requests) {
-      const answer = await get(url('data.json'), headers);
+      const answer = await send(url('data.json'), headers);
       expect(answer.headers['vary'], JSON.stringify(headers)).toMatch(/accept-encoding/i);
     }
   });
 
   it('HTTP-5: a 304 of a compressible file varies on Accept-Encoding as its 200 does', async () => {
-    const { headers } = await get(url('data.json'), { 'accept-encoding': 'br' });
-    const answer = await get(url('data.json'), { 'if-none-match': headers['etag'] ?? '' });
+    const { headers } = await send(url('data.json'), { 'accept-encoding': 'br' });
+    const answer = await send(url('data.json'), { 'if-none-match': headers['etag'] ?? '' });
     expect(answer.status).toBe(304);
     expect(answer.headers['vary']).toMatch(/accept-encoding/i);
   });
@@ -192,7 +160,7 @@ describe('compression of dynamic answers', () => {
   it('COMP-5: with COMPRESS_IN_APP=false the app leaves dynamic answers to the proxy', async () => {
     const behindProxy = await start({ FILES_DIR: dir, COMPRESS_IN_APP: 'false' });
     try {
-      const answer = await get(`${behindProxy.url}/files/data.json`, {
+      const answer = await send(`${behindProxy.url}/files/data.json`, {
         'accept-encoding': 'br, gzip',
       });
       expect(answer.headers['content-encoding']).toBeUndefined();
@@ -234,7 +202,7 @@ describe('precompressed siblings', () => {
     ['br;q=0, gzip', 'gzip'],
     ['identity', undefined],
   ])('HTTP-4: Accept-Encoding %j gets the %j sibling', async (acceptEncoding, coding) => {
-    const answer = await get(`${server.url}/assets/${asset}`, {
+    const answer = await send(`${server.url}/assets/${asset}`, {
       'accept-encoding': acceptEncoding,
     });
     expect(answer.status).toBe(200);
@@ -246,7 +214,7 @@ describe('precompressed siblings', () => {
   });
 
   it('HTTP-4: only the siblings present are offered', async () => {
-    const answer = await get(`${server.url}/assets/only-gzip.css`, {
+    const answer = await send(`${server.url}/assets/only-gzip.css`, {
       'accept-encoding': 'br, gzip',
     });
     expect(answer.headers['content-encoding']).toBe('gzip');

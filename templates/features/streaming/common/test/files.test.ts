@@ -1,31 +1,10 @@
 import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
-import { request, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/server.js';
 import { start } from './helpers.js';
-
-interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
-
-// node:http rather than fetch: fetch adds Accept-Encoding, and Range must be exact
-function get(url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers, method }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-      );
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+import { send } from './net.js';
 
 // 10 000 bytes: byte i is i % 251, so any slice is recognisable
 const content = Buffer.from(Array.from({ length: 10_000 }, (_, i) => i % 251));
@@ -59,19 +38,19 @@ describe('file downloads', () => {
   });
 
   it('STREAM-1: sends the whole file with its length, type and Accept-Ranges', async () => {
-    const answer = await get(at(url));
+    const answer = await send(at(url));
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual(content);
     expect(answer.headers['content-length']).toBe(String(size));
     expect(answer.headers['content-type']).toBe('application/octet-stream');
     expect(answer.headers['accept-ranges']).toBe('bytes');
-    expect((await get(at('/files/notes.txt'))).headers['content-type']).toBe(
+    expect((await send(at('/files/notes.txt'))).headers['content-type']).toBe(
       'text/plain; charset=utf-8',
     );
   });
 
   it('STREAM-1: HEAD sends the headers of GET and no body', async () => {
-    const answer = await get(at(url), {}, 'HEAD');
+    const answer = await send(at(url), {}, 'HEAD');
     expect(answer.status).toBe(200);
     expect(answer.headers['content-length']).toBe(String(size));
     expect(answer.headers['etag']).toBeDefined();
@@ -79,7 +58,7 @@ describe('file downloads', () => {
   });
 
   it('STREAM-1: a missing file answers 404', async () => {
-    expect((await get(at('/files/missing.bin'))).status).toBe(404);
+    expect((await send(at('/files/missing.bin'))).status).toBe(404);
   });
 
   it.each([
@@ -91,7 +70,7 @@ describe('file downloads', () => {
     ['an end past the file, cut to it', 'bytes=9990-20000', 9990, size - 1],
     ['overlapping ranges, merged into one', 'bytes=0-99,50-199', 0, 199],
   ])('STREAM-2: answers 206 with %s', async (_, range, first, last) => {
-    const answer = await get(at(url), { range });
+    const answer = await send(at(url), { range });
     expect(answer.status).toBe(206);
     expect(answer.headers['content-range']).toBe(`bytes ${first}-${last}/${size}`);
     expect(answer.headers['content-length']).toBe(String(last - first + 1));
@@ -106,36 +85,36 @@ describe('file downloads', () => {
     ['has a malformed part after a good one', 'bytes=0-0,garbage'],
     ['has an empty part', 'bytes=0-0,'],
   ])('STREAM-2: answers 416 when the range %s', async (_, range) => {
-    const answer = await get(at(url), { range });
+    const answer = await send(at(url), { range });
     expect(answer.status).toBe(416);
     expect(answer.headers['content-range']).toBe(`bytes */${size}`);
   });
 
   it('STREAM-2: several disjoint ranges get the whole file once, never more bytes than it has', async () => {
-    const answer = await get(at(url), { range: 'bytes=0-9,100-109,5000-5009' });
+    const answer = await send(at(url), { range: 'bytes=0-9,100-109,5000-5009' });
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual(content);
   });
 
   it('STREAM-2: a range in another unit is ignored', async () => {
-    const answer = await get(at(url), { range: 'items=0-5' });
+    const answer = await send(at(url), { range: 'items=0-5' });
     expect(answer.status).toBe(200);
     expect(answer.body.byteLength).toBe(size);
   });
 
   it('STREAM-2: If-Range with the current date gets the range', async () => {
-    const { headers } = await get(at(url), {}, 'HEAD');
+    const { headers } = await send(at(url), {}, 'HEAD');
     const ifRange = headers['last-modified'] ?? '';
-    const answer = await get(at(url), { range: 'bytes=0-9', 'if-range': ifRange });
+    const answer = await send(at(url), { range: 'bytes=0-9', 'if-range': ifRange });
     expect(answer.status).toBe(206);
     expect(answer.body).toEqual(content.subarray(0, 10));
   });
 
   it('STREAM-2: If-Range with a weak ETag gets the whole file (RFC 9110 wants a strong match)', async () => {
-    const { headers } = await get(at(url), {}, 'HEAD');
+    const { headers } = await send(at(url), {}, 'HEAD');
     const etag = headers['etag'] ?? '';
     for (const ifRange of [etag, `W/${etag.replace(/^W\//, '')}`]) {
-      const answer = await get(at(url), { range: 'bytes=0-9', 'if-range': ifRange });
+      const answer = await send(at(url), { range: 'bytes=0-9', 'if-range': ifRange });
       expect(answer.status, ifRange).toBe(200);
       expect(answer.body).toEqual(content);
     }
@@ -144,52 +123,52 @@ describe('file downloads', () => {
   it('STREAM-2: If-Range with a stale validator gets the whole file', async () => {
     const stale = new Date(Date.now() - 3_600_000).toUTCString();
     for (const ifRange of ['"stale-etag"', stale]) {
-      const answer = await get(at(url), { range: 'bytes=0-9', 'if-range': ifRange });
+      const answer = await send(at(url), { range: 'bytes=0-9', 'if-range': ifRange });
       expect(answer.status, ifRange).toBe(200);
       expect(answer.body).toEqual(content);
     }
   });
 
   it('STREAM-3: sends ETag and Last-Modified, and 304 to a matching If-None-Match', async () => {
-    const { headers } = await get(at(url));
+    const { headers } = await send(at(url));
     const etag = headers['etag'] ?? '';
     expect(etag).toMatch(/^(W\/)?"[^"]+"$/);
     expect(Date.parse(headers['last-modified'] ?? '')).not.toBeNaN();
-    const answer = await get(at(url), { 'if-none-match': etag });
+    const answer = await send(at(url), { 'if-none-match': etag });
     expect(answer.status).toBe(304);
     expect(answer.body.byteLength).toBe(0);
     expect(answer.headers['etag']).toBe(etag);
-    expect((await get(at(url), { 'if-none-match': '"other"' })).status).toBe(200);
+    expect((await send(at(url), { 'if-none-match': '"other"' })).status).toBe(200);
   });
 
   it('STREAM-3: 304 to If-Modified-Since at or after Last-Modified, 200 before', async () => {
-    const { headers } = await get(at(url), {}, 'HEAD');
+    const { headers } = await send(at(url), {}, 'HEAD');
     const lastModified = headers['last-modified'] ?? '';
-    expect((await get(at(url), { 'if-modified-since': lastModified })).status).toBe(304);
+    expect((await send(at(url), { 'if-modified-since': lastModified })).status).toBe(304);
     const before = new Date(Date.parse(lastModified) - 60_000).toUTCString();
-    expect((await get(at(url), { 'if-modified-since': before })).status).toBe(200);
+    expect((await send(at(url), { 'if-modified-since': before })).status).toBe(200);
   });
 
   it('STREAM-3: 412 when If-Match names another version', async () => {
-    expect((await get(at(url), { 'if-match': '"other"' })).status).toBe(412);
+    expect((await send(at(url), { 'if-match': '"other"' })).status).toBe(412);
   });
 
   it('a page or script dropped into the folder is sent as an attachment, never run inline', async () => {
     for (const name of ['page.html', 'image.svg', 'feed.xml', 'script.js']) {
-      const answer = await get(at(`/files/${name}`));
+      const answer = await send(at(`/files/${name}`));
       expect(answer.status, name).toBe(200);
       expect(answer.headers['content-disposition'], name).toBe(
         `attachment; filename*=UTF-8''${name}`,
       );
       expect(answer.headers['x-content-type-options'], name).toBe('nosniff');
     }
-    const plain = await get(at('/files/notes.txt'));
+    const plain = await send(at('/files/notes.txt'));
     expect(plain.headers['content-disposition']).toBeUndefined();
     expect(plain.headers['x-content-type-options']).toBe('nosniff');
   });
 
   it('STREAM-3: downloads are kept by browsers but revalidated, and not by shared caches', async () => {
-    const answer = await get(at(url), {}, 'HEAD');
+    const answer = await send(at(url), {}, 'HEAD');
     expect(answer.headers['cache-control']).toBe('private, no-cache');
   });
 });
@@ -213,14 +192,14 @@ describe('static assets', () => {
   it.each(['app.3f2a1b9c.css', 'index-BtHcEIwW.js'])(
     'HTTP-4: a hashed name (%s) is immutable for a year',
     async (name) => {
-      const answer = await get(`${server.url}/assets/${name}`);
+      const answer = await send(`${server.url}/assets/${name}`);
       expect(answer.status).toBe(200);
       expect(answer.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     },
   );
 
   it('HTTP-4: another name is revalidated', async () => {
-    const answer = await get(`${server.url}/assets/bootstrap-datepicker.js`);
+    const answer = await send(`${server.url}/assets/bootstrap-datepicker.js`);
     expect(answer.status).toBe(200);
     expect(answer.headers['cache-control']).toBe('public, no-cache');
   });
