@@ -184,11 +184,10 @@ export const cache: Feature = {
     'config.imports': configImports(answers.cache),
     'config.sections': [configSection(answers.cache)],
     'context.imports': [
-      "import { createItemService, type ItemService } from './items/service.js';",
-      "import { ItemSource } from './items/source.js';",
-      "import { createCache } from './perf/cache/backend.js';",
+      "import type { ItemService } from './items/service.js';",
       "import type { Cache } from './perf/cache/cache.js';",
-      "import { createFrontCache, type FrontCache } from './perf/cache/front.js';",
+      "import type { FrontCache } from './perf/cache/front.js';",
+      "import { setupCache } from './setup/cache.js';",
     ],
     'context.fields': [
       'cache: Cache;',
@@ -197,19 +196,7 @@ export const cache: Feature = {
       'frontCache: FrontCache | undefined;',
     ],
     'context.create': [
-      [
-        'const { cache, rows } = await createCache(config.cache, logger);',
-        'closers.push(() => cache.close());',
-        '// CACHE-14: without its cache the app is slower, not broken, so an unreachable Redis',
-        '// reports "degraded" and keeps /ready at 200: failing it would take every instance',
-        '// out of the load balancer at once',
-        "readiness.add('cache', async () => cache.store.state());",
-        'const source = new ItemSource(rows, config.cache.itemLoadMs);',
-        'const items = createItemService(cache, source, config.cache.ttl);',
-        'starters.push(() => items.warmUp(config.cache.warmUp));',
-        '// CACHE-15: hits of the cached routes are answered before the framework',
-        'const frontCache = createFrontCache(cache, items);',
-      ].join('\n'),
+      'const { cache, items, frontCache } = await setupCache(config, logger, lifecycle);',
     ],
     'context.values': ['cache,', 'items,', 'frontCache,', 'front: frontCache?.serve,'],
     'readme.routes': [

@@ -86,23 +86,14 @@ export const db: Feature = {
     'config.imports': ["import { dbSettings, postgresUrl } from './settings/db.js';"],
     'config.sections': ['db: dbSettings(e, appName),'],
     'context.imports': [
-      "import { createDbItems, createItemsTable, type DbItems } from './db/items.js';",
-      "import { openDatabase, type Database } from './perf/db/database.js';",
+      "import type { DbItems } from './db/items.js';",
+      "import type { Database } from './perf/db/database.js';",
+      "import { setupDb } from './setup/db.js';",
     ],
     'context.fields': ['db: Database;', 'dbItems: DbItems;'],
     // PGLITE_DIR's default is inside it, for the embedded database
     'docker.writable': ['RUN install -d -o node -g node data'],
-    'context.create': [
-      [
-        '// POOL-1..4: opened before the server listens, so nothing is served before the',
-        '// database is there; an embedded one may take seconds on its first start',
-        'const db = await openDatabase(config.db, logger);',
-        'closers.push(() => db.close());',
-        "readiness.add('db', () => db.check());",
-        'await createItemsTable(db);',
-        'const dbItems = createDbItems(db);',
-      ].join('\n'),
-    ],
+    'context.create': ['const { db, dbItems } = await setupDb(config, logger, lifecycle);'],
     'context.values': ['db,', 'dbItems,'],
     'test.env': [
       "DATABASE_URL: process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test',",

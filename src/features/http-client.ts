@@ -100,21 +100,13 @@ export const httpClient: Feature = {
     'config.imports': ["import { httpClientSettings } from './settings/http-client.js';"],
     'config.sections': ['httpClient: httpClientSettings(e),'],
     'context.imports': [
-      "import { createHttpClient, type HttpClient } from './perf/http-client/client.js';",
-      "import { createUpstream, type Upstream } from './upstream/service.js';",
+      "import type { HttpClient } from './perf/http-client/client.js';",
+      "import { setupHttpClient } from './setup/http-client.js';",
+      "import type { Upstream } from './upstream/service.js';",
     ],
     'context.fields': ['httpClient: HttpClient;', 'upstream: Upstream;'],
     'context.create': [
-      [
-        '// POOL-5..7',
-        'const httpClient = createHttpClient(config.httpClient, logger);',
-        'closers.push(() => httpClient.close());',
-        '// an open circuit is reported, but the app still serves everything else: stay ready',
-        "readiness.add('upstream', async () =>",
-        "  httpClient.breakers.open().length > 0 ? 'degraded' : 'up',",
-        ');',
-        'const upstream = createUpstream(httpClient, config.httpClient.upstreamUrl);',
-      ].join('\n'),
+      'const { httpClient, upstream } = setupHttpClient(config, logger, lifecycle);',
     ],
     'context.values': ['httpClient,', 'upstream,'],
     'readme.routes': [

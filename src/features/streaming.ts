@@ -35,33 +35,29 @@ const env = (answers: Answers): EnvVar[] => [
     : []),
 ];
 
+/** the downloads' setup, given what compression and a proxy in front add to them */
 function contextCreate(answers: Answers): string {
-  // HTTP-4: with compression on, precompressed siblings are chosen by the same negotiation
-  // HTTP-5: what the app compresses per request varies on Accept-Encoding, its 304s too
-  const siblings = compressed(answers)
-    ? [
-        'const siblings = { codings: config.compression.codings, choose: chooseCoding };',
-        'const compressible = config.compression.inApp ? isCompressible : undefined;',
-      ]
-    : [];
-  const withSiblings = compressed(answers) ? '\n  siblings,\n  compressible,' : '';
-  const accel = behindNginx(answers) ? '\n  accelPrefix: config.streaming.accelPrefix,' : '';
+  const options = [
+    ...(compressed(answers)
+      ? [
+          '  siblings: { codings: config.compression.codings, choose: chooseCoding },',
+          '  compressible: config.compression.inApp ? isCompressible : undefined,',
+        ]
+      : []),
+    ...(behindNginx(answers) ? ['  accelPrefix: config.streaming.accelPrefix,'] : []),
+  ];
+  const call = 'const { files, assets, streams } = await setupStreaming(config, logger';
+  if (options.length === 0) return `${call});`;
   return [
-    'await ensureFilesFolder(config.streaming.filesDir, logger);',
-    ...siblings,
-    '// STREAM-1..3, STREAM-6: downloads may be per user: browsers keep them, shared caches do not',
-    'const files = new FileStore({',
-    `  root: config.streaming.filesDir,`,
-    `  cacheControl: 'private, no-cache',${withSiblings}${accel}`,
+    ...(compressed(answers)
+      ? [
+          '// HTTP-4: precompressed siblings are chosen by the negotiation of compression; HTTP-5:',
+          '// what the app compresses per request varies on Accept-Encoding, its 304s too',
+        ]
+      : []),
+    `${call}, {`,
+    ...options,
     '});',
-    '// HTTP-4: a hashed name never changes content, so browsers may keep it a year unasked',
-    'const assets = new FileStore({',
-    '  root: config.streaming.assetsDir,',
-    "  cacheControl: 'public, no-cache',",
-    `  hashedCacheControl: 'public, max-age=31536000, immutable',${withSiblings}`,
-    '  trusted: true,',
-    '});',
-    'const streams = new SampleStreams(config.streaming.eventIntervalMs);',
   ].join('\n');
 }
 
@@ -127,12 +123,12 @@ export const streaming: Feature = {
         : 'streaming: streamingSettings(e),',
     ],
     'context.imports': [
-      "import { ensureFilesFolder } from './files/samples.js';",
       ...(compressed(answers)
         ? ["import { chooseCoding, isCompressible } from './perf/compression.js';"]
         : []),
-      "import { FileStore } from './perf/files.js';",
-      "import { SampleStreams } from './perf/streams.js';",
+      "import type { FileStore } from './perf/files.js';",
+      "import type { SampleStreams } from './perf/streams.js';",
+      "import { setupStreaming } from './setup/streaming.js';",
     ],
     'context.fields': ['files: FileStore;', 'assets: FileStore;', 'streams: SampleStreams;'],
     // FILES_DIR's default: the app puts its samples in it at the first start

@@ -179,8 +179,8 @@ export const tracing: Feature = {
     'context.imports': ["import { stopTracing } from './perf/tracing/sdk.js';"],
     'context.create': [
       [
-        '// OBS-1: the first closer pushed runs last: the spans of the whole shutdown are sent',
-        'closers.push(() => stopTracing(config.tracing.flushTimeoutMs));',
+        '// OBS-1: closed last, so that the spans of the whole shutdown are sent',
+        'lifecycle.onClose(() => stopTracing(config.tracing.flushTimeoutMs));',
       ].join('\n'),
     ],
     ...instrumentationSlots(answers),
