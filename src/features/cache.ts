@@ -201,7 +201,7 @@ export const cache: Feature = {
     'context.values': ['cache,', 'items,', 'frontCache,', 'front: frontCache?.serve,'],
     'readme.routes': [
       '| `GET /api/items/:id` | item 1..1000 (about 2 KB of JSON), memoized by id; 404 outside that range |',
-      '| `PUT /api/items/:id` | replaces fields of the item, invalidating its cached entry first; 503 if not written |',
+      '| `PUT /api/items/:id` | replaces fields of the item, invalidating its cached entry first; takes back what GET returned (`id` must match, `updatedAt` is ignored), and with `revision` writes only if the item is still at it, else 409; 503 if not written |',
       '| `GET /api/catalog?page=N&lang=xx` | a page of about 20 KB, cached whole by page, language (or `Accept-Language`) and auth state |',
       '| `GET /api/tiny` | JSON under 200 bytes |',
     ],

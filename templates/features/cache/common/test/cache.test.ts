@@ -7,6 +7,19 @@ import { start } from './helpers.js';
 
 const get = (url: string, headers: Record<string, string> = {}) => fetch(url, { headers });
 const outcome = (res: Response) => res.headers.get('x-cache');
+const put = (url: string, body: unknown) =>
+  fetch(url, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+interface ItemBody {
+  id: number;
+  name: string;
+  revision: number;
+  updatedAt: string;
+}
 
 describe('cached routes', () => {
   let server: RunningServer;
@@ -68,6 +81,40 @@ describe('cached routes', () => {
     const after = await get(`${server.url}/api/items/${id}`);
     expect(outcome(after)).toBe('MISS');
     expect(await after.json()).toMatchObject({ id, name: 'Renamed', revision: 2 });
+  });
+
+  it('CACHE-8: what a GET returned, edited and sent back whole, is a valid PUT', async () => {
+    const url = `${server.url}/api/items/${freshId()}`;
+    const read = (await (await get(url)).json()) as ItemBody;
+    const answer = await put(url, { ...read, name: 'Edited', updatedAt: 'not a date' });
+    expect(answer.status).toBe(200);
+    const written = (await answer.json()) as ItemBody;
+    expect(written).toMatchObject({ id: read.id, name: 'Edited', revision: read.revision + 1 });
+    // the store's own fields stay the store's
+    expect(written.updatedAt).not.toBe('not a date');
+    expect(await (await get(url)).json()).toEqual(written);
+  });
+
+  it('CACHE-8: a PUT naming a revision the item has left answers 409 and writes nothing', async () => {
+    const url = `${server.url}/api/items/${freshId()}`;
+    const read = (await (await get(url)).json()) as ItemBody;
+    expect((await put(url, { ...read, name: 'First' })).status).toBe(200);
+    // a second client that read the same revision
+    const late = await put(url, { ...read, name: 'Second' });
+    expect(late.status).toBe(409);
+    const conflict = (await late.json()) as { error: string; item: ItemBody };
+    expect(conflict.error).toMatch(/revision 2/);
+    expect(conflict.item).toMatchObject({ name: 'First', revision: 2 });
+    expect(await (await get(url)).json()).toMatchObject({ name: 'First', revision: 2 });
+  });
+
+  it("CACHE-8: a PUT whose body names another item's id answers 400", async () => {
+    const id = freshId();
+    const answer = await put(`${server.url}/api/items/${id}`, { id: id + 1, name: 'Moved' });
+    expect(answer.status).toBe(400);
+    expect(await (await get(`${server.url}/api/items/${id}`)).json()).toMatchObject({
+      revision: 1,
+    });
   });
 
   it('CACHE-8: a PUT with an invalid body answers 400 and changes nothing', async () => {

@@ -14,7 +14,12 @@ import {
   type ResponseEncoder,
 } from '../perf/cache/http.js';
 import { invalidate, memoize } from '../perf/cache/memoize.js';
-import { isItemId, ItemsUnavailableError, type ItemSource } from './source.js';
+import {
+  isItemId,
+  ItemsUnavailableError,
+  RevisionConflictError,
+  type ItemSource,
+} from './source.js';
 
 // CACHE-9: each kind of data has its own TTL, from the settings
 type Ttls = Config['cache']['ttl'];
@@ -42,12 +47,21 @@ function unavailable(error: unknown): Reply {
   return busy;
 }
 
+/**
+ * A PUT's body: the fields to change, and optionally the ones a GET returned with them, so a
+ * client may send back what it read. `id` must be the item's, `updatedAt` is the store's and
+ * ignored, and `revision` is a guard: the write happens only if the item is still at it (409
+ * otherwise). Any other field is refused.
+ */
 export const itemChanges = z
   .object({
     name: z.string().min(1).max(200),
     description: z.string().max(10_000),
     price: z.number().nonnegative(),
     tags: z.array(z.string().max(50)).max(20),
+    id: z.number().int(),
+    revision: z.number().int().positive(),
+    updatedAt: z.string(),
   })
   .partial()
   .strict();
@@ -147,18 +161,31 @@ export function createItemService(cache: Cache, source: ItemSource, ttl: Ttls) {
       const refused = refuseItemId(idParam);
       if (refused) return refused;
       const id = Number(idParam);
-      const changes = itemChanges.safeParse(body);
-      if (!changes.success) return jsonReply(400, { error: z.prettifyError(changes.error) });
+      const parsed = itemChanges.safeParse(body);
+      if (!parsed.success) return jsonReply(400, { error: z.prettifyError(parsed.error) });
+      const { id: named, revision, ...changes } = parsed.data;
+      // the store sets updatedAt: the one a GET returned is dropped
+      delete changes.updatedAt;
+      if (named !== undefined && named !== id) {
+        return jsonReply(400, { error: `The body is item ${named}, the path item ${id}` });
+      }
       try {
         // first on every instance: if the cache cannot forget the old item now, the write is
         // not made, so no new row can end up behind a stale entry
         await invalidate(itemResponse, id);
-        const item = await source.save(id, changes.data);
+        const item = await source.save(id, changes, revision);
         // and again, for a read that cached the old row in between; should that fail, the
         // cache retries it until it lands and, meanwhile, this process does not cache the item
         await invalidate(itemResponse, id).catch(() => undefined);
         return jsonReply(200, item);
       } catch (error) {
+        if (error instanceof RevisionConflictError) {
+          const at = error.current.revision;
+          return jsonReply(409, {
+            error: `The item is at revision ${at}, not ${revision}: read it again and retry`,
+            item: error.current,
+          });
+        }
         return unavailable(error);
       }
     },

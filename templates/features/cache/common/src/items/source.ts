@@ -15,6 +15,9 @@ export interface Item {
   updatedAt: string;
 }
 
+/** the fields a PUT may change; the others are the store's */
+export type ItemChanges = Partial<Pick<Item, 'name' | 'description' | 'price' | 'tags'>>;
+
 /**
  * The store of edited items cannot answer now: the item is unknown, neither its edit nor the
  * sample's original may be served in its place, and a write was not applied.
@@ -24,6 +27,15 @@ export class ItemsUnavailableError extends Error {
 
   constructor(options?: ErrorOptions) {
     super('The item store is unavailable', options);
+  }
+}
+
+/** a PUT that named a revision the item has left: nothing was written */
+export class RevisionConflictError extends Error {
+  override name = 'RevisionConflictError';
+
+  constructor(readonly current: Item) {
+    super(`The item is at revision ${current.revision}`);
   }
 }
 
@@ -67,10 +79,17 @@ export class ItemSource {
     return saved ? (JSON.parse(saved) as Item) : sampleItem(id);
   }
 
-  /** applies `changes` to the item as it is stored now (edited or the sample's original) */
-  async save(id: number, changes: Partial<Omit<Item, 'id'>>): Promise<Item> {
+  /**
+   * Applies `changes` to the item as it is stored now (edited or the sample's original). With
+   * `revision`, only if the item is still at that revision (optimistic concurrency), else
+   * rejects with RevisionConflictError and writes nothing.
+   */
+  async save(id: number, changes: ItemChanges, revision?: number): Promise<Item> {
     const row = await this.rows.update(id, (saved) => {
       const current = saved ? (JSON.parse(saved) as Item) : sampleItem(id);
+      if (revision !== undefined && revision !== current.revision) {
+        throw new RevisionConflictError(current);
+      }
       const item: Item = {
         ...current,
         ...changes,
