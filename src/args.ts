@@ -6,6 +6,13 @@ import { UsageError } from './errors.js';
 import { optionKeys, specOf, type Answers, type OptionKey } from './options.js';
 
 export const packageManagers = ['npm', 'pnpm', 'yarn', 'bun'] as const;
+
+/**
+ * Words kept for the commands that change an existing project, so that `create-perf-app add
+ * --tracing otlp` never creates a project called add. A folder of such a name is still
+ * created when written as a path: `./add`.
+ */
+export const commandWords = ['add', 'remove', 'update', 'route', 'check'] as const;
 export type PackageManager = (typeof packageManagers)[number];
 
 export interface CreateRequest {
@@ -73,6 +80,14 @@ export function parseCommand(argv: string[]): Command {
     );
   }
 
+  const [dir] = positionals;
+  if (dir !== undefined && (commandWords as readonly string[]).includes(dir)) {
+    throw new UsageError(
+      `"${dir}" is a command word, kept for changing an existing project, which this version of create-perf-app does not do yet.`,
+      `To create a project in a folder named ${dir}, write it as a path: ./${dir}`,
+    );
+  }
+
   const given: Record<string, unknown> = {};
   for (const key of optionKeys) {
     const value = readOption(key, values);
@@ -89,7 +104,7 @@ export function parseCommand(argv: string[]): Command {
   return {
     kind: 'create',
     request: {
-      dir: positionals[0],
+      dir,
       given: given as Partial<Answers>,
       yes: values['yes'] === true,
       pm: pm as PackageManager | undefined,

@@ -1,4 +1,4 @@
-import { packageManagers } from './args.js';
+import { commandWords, packageManagers } from './args.js';
 import { optionKeys, specOf } from './options.js';
 import { generator } from './paths.js';
 
@@ -40,6 +40,9 @@ ${[
 Examples:
   npx create-perf-app my-api --yes
   npx create-perf-app my-api --framework hono --no-git
+
+A directory named like a command word (${commandWords.join(', ')}) is written as a path:
+  npx create-perf-app ./${commandWords[0]} --yes
 `;
 }
 

@@ -82,6 +82,12 @@ describe.concurrent('a name npm would refuse', () => {
     expect(stderr).toContain('my-fastify-api');
   });
 
+  it('refuses a command word as the directory, naming ./add', async ({ cwd }) => {
+    const { stderr } = await refused(cwd, ['add', '--tracing', 'otlp', '--yes', '--no-install']);
+    expect(stderr).toContain('"add" is a command word');
+    expect(stderr).toContain('./add');
+  });
+
   it('refuses the name of a dependency of the chosen framework', async ({ cwd }) => {
     const { stderr } = await refused(cwd, [
       'hono',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { packageManagers, parseCommand, type CreateRequest } from '../../src/args.js';
+import { commandWords, packageManagers, parseCommand, type CreateRequest } from '../../src/args.js';
 import { UsageError } from '../../src/errors.js';
 import { frameworks, optionKeys, specOf } from '../../src/options.js';
 
@@ -75,6 +75,17 @@ describe('parseCommand', () => {
     expect(error.message).toBe('Unknown flag: --frob');
     expect(error.exitCode).toBe(2);
     expect(error.hint).toContain('--help');
+  });
+
+  it('refuses a command word as a directory, and takes it written as a path', () => {
+    for (const word of commandWords) {
+      const error = usageError([word, '--tracing', 'otlp']);
+      expect(error.message).toContain(`"${word}" is a command word`);
+      expect(error.hint).toContain(`./${word}`);
+      expect(request([`./${word}`, '--yes']).dir).toBe(`./${word}`);
+    }
+    // only the word itself: a name that starts with one is a name
+    expect(request(['address-book']).dir).toBe('address-book');
   });
 
   it('rejects an unknown short flag', () => {
