@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import Handlebars from 'handlebars';
-import type { EnvDefault, EnvVar, Feature, SlotName } from './features/types.js';
+import type { Contribution, EnvDefault, EnvVar, Feature, SlotName } from './features/types.js';
 import type { Answers } from './options.js';
 import { templatesDir } from './paths.js';
 import { techniques } from './techniques.js';
@@ -138,8 +138,19 @@ export function collectSlots(project: Project): Map<SlotName, string[]> {
     }
     const wiring = feature.wiring?.[project.answers.framework] ?? {};
     for (const [name, entries] of Object.entries(wiring)) push(name as SlotName, entries);
+    for (const contribution of contributionsOf(feature, project)) {
+      for (const [name, entries] of Object.entries(contribution.slots ?? {})) {
+        push(name as SlotName, entries);
+      }
+    }
   }
   return slots;
+}
+
+/** what `feature` adds to the other features of the project that are on */
+function contributionsOf(feature: Feature, project: Project): Contribution[] {
+  const on = new Set(project.features.map((other) => other.id));
+  return (feature.contributes?.(project.answers) ?? []).filter(({ to }) => on.has(to));
 }
 
 function envSchemaLine(v: EnvVar): string {
@@ -211,7 +222,10 @@ export function renderPackageJson(tree: Tree, project: Project): void {
     engines: { node: '>=20.19' },
     scripts,
     dependencies: sortedRecord(
-      project.features.flatMap((f) => f.dependencies?.(project.answers) ?? []),
+      project.features.flatMap((f) => [
+        ...(f.dependencies?.(project.answers) ?? []),
+        ...contributionsOf(f, project).flatMap((contribution) => contribution.dependencies ?? []),
+      ]),
     ),
     devDependencies: sortedRecord(
       project.features.flatMap((f) => f.devDependencies?.(project.answers) ?? []),

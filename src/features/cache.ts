@@ -1,6 +1,6 @@
 import type { Answers } from '../options.js';
 import type { PackageName } from '../versions.js';
-import type { EnvVar, Feature } from './types.js';
+import type { Contribution, EnvVar, Feature } from './types.js';
 
 type Backend = Answers['cache'];
 const shared = (backend: Backend) => backend === 'redis' || backend === 'tiered';
@@ -164,6 +164,30 @@ function readmeSection(backend: Backend): string {
   return `\n${lines.join('\n')}`;
 }
 
+/** OBS-2: what the tracing test checks of the cache's routes, and the Redis client's spans */
+function tracing(backend: Backend): Contribution {
+  const clients = shared(backend) ? "'ioredis'" : '';
+  return {
+    to: 'tracing',
+    dependencies: shared(backend) ? ['@opentelemetry/instrumentation-ioredis'] : [],
+    slots: {
+      'tracing.imports': shared(backend)
+        ? ["import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';"]
+        : [],
+      'tracing.instrumentations': shared(backend)
+        ? ['new IORedisInstrumentation({ requireParentSpan: true }),']
+        : [],
+      'tracing.routes': [
+        `routes.push({ path: '/api/items/2', clients: [${clients}] });`,
+        // CACHE-15: a cache with an in-process tier answers hits before the framework
+        ...(backend === 'memory' || backend === 'tiered'
+          ? ["frontRoutes.push({ path: '/api/items/3', route: '/api/items/:id' });"]
+          : []),
+      ],
+    },
+  };
+}
+
 /** CACHE-1..14, HTTP-1..5: the cache, its backends, and the sample routes that use it */
 export const cache: Feature = {
   id: 'cache',
@@ -215,6 +239,7 @@ export const cache: Feature = {
         ]
       : [],
   }),
+  contributes: (answers) => [tracing(answers.cache)],
   wiring: {
     fastify: {
       'app.imports': ["import { itemRoutes } from './routes/items.js';"],

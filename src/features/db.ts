@@ -103,6 +103,22 @@ export const db: Feature = {
     ],
     'readme.sections': [readmeSection],
   }),
+  // OBS-2: pg's spans, and what the tracing test checks of the route
+  contributes: () => [
+    {
+      to: 'tracing',
+      dependencies: ['@opentelemetry/instrumentation-pg'],
+      slots: {
+        'tracing.imports': [
+          "import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';",
+        ],
+        'tracing.instrumentations': ['new PgInstrumentation({ requireParentSpan: true }),'],
+        'tracing.routes': [
+          "routes.push({ path: '/api/db/items/1', clients: ['pg'], span: 'db-items.get' });",
+        ],
+      },
+    },
+  ],
   wiring: {
     fastify: {
       'app.imports': ["import { dbItemRoutes } from './routes/db-items.js';"],

@@ -115,6 +115,22 @@ export const httpClient: Feature = {
     ],
     'readme.sections': [readmeSection],
   }),
+  // OBS-2: undici's spans, and what the tracing test checks of the route
+  contributes: () => [
+    {
+      to: 'tracing',
+      dependencies: ['@opentelemetry/instrumentation-undici'],
+      slots: {
+        'tracing.imports': [
+          "import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';",
+        ],
+        'tracing.instrumentations': ['new UndiciInstrumentation({ requireParentforSpans: true }),'],
+        'tracing.routes': [
+          "routes.push({ path: '/api/upstream', clients: ['undici'], span: 'upstream.call' });",
+        ],
+      },
+    },
+  ],
   wiring: {
     fastify: {
       'app.imports': ["import { upstreamRoutes } from './routes/upstream.js';"],

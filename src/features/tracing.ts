@@ -5,7 +5,6 @@ import type { EnvVar, Feature } from './types.js';
 const traced = (answers: Answers) => answers.tracing === 'otlp';
 // the features whose sample routes call withSpan: without tracing they get its no-op version
 const callsWithSpan = (answers: Answers) => answers.db !== 'none' || answers.httpClient;
-const usesRedis = (answers: Answers) => answers.cache === 'redis' || answers.cache === 'tiered';
 
 /** OBS-2: what traces each framework's routes; Hono has no instrumentation, so ours */
 const routeTracing: Record<Framework, { packages: PackageName[]; scope: string }> = {
@@ -39,29 +38,9 @@ const frameworkInstrumentation: Record<Framework, { imports: string[]; entries: 
   },
 };
 
+// the libraries of the other options are added by each (`contributes` in its feature file)
 function instrumentationSlots(answers: Answers) {
-  const imports = [...frameworkInstrumentation[answers.framework].imports];
-  const entries = [...frameworkInstrumentation[answers.framework].entries];
-  const add = (condition: boolean, line: string, entry: string) => {
-    if (!condition) return;
-    imports.push(line);
-    entries.push(entry);
-  };
-  add(
-    answers.db === 'postgres',
-    "import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';",
-    'new PgInstrumentation({ requireParentSpan: true }),',
-  );
-  add(
-    usesRedis(answers),
-    "import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';",
-    'new IORedisInstrumentation({ requireParentSpan: true }),',
-  );
-  add(
-    answers.httpClient,
-    "import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';",
-    'new UndiciInstrumentation({ requireParentforSpans: true }),',
-  );
+  const { imports, entries } = frameworkInstrumentation[answers.framework];
   return { 'tracing.imports': imports, 'tracing.instrumentations': entries };
 }
 
@@ -74,36 +53,16 @@ function packages(answers: Answers): PackageName[] {
     '@opentelemetry/instrumentation-http',
     'import-in-the-middle',
     ...routeTracing[answers.framework].packages,
-    ...(answers.db === 'postgres' ? (['@opentelemetry/instrumentation-pg'] as const) : []),
-    ...(usesRedis(answers) ? (['@opentelemetry/instrumentation-ioredis'] as const) : []),
-    ...(answers.httpClient ? (['@opentelemetry/instrumentation-undici'] as const) : []),
   ];
 }
 
 /**
- * Statements of the project's own tracing test: the instrumentation of the framework's routes,
- * and each sample route with the clients whose spans a request to it must hold, and its own span.
+ * The project's own tracing test: the instrumentation of the framework's routes. Each option
+ * with sample routes adds them, with the clients whose spans a request must hold and its own
+ * span (`tracing.routes` in its `contributes`).
  */
 function tracedRoutes(answers: Answers): string[] {
-  const lines = [`const routeScope = '${routeTracing[answers.framework].scope}';`];
-  if (answers.db === 'postgres') {
-    lines.push("routes.push({ path: '/api/db/items/1', clients: ['pg'], span: 'db-items.get' });");
-  }
-  if (answers.cache !== 'none') {
-    lines.push(
-      `routes.push({ path: '/api/items/2', clients: [${usesRedis(answers) ? "'ioredis'" : ''}] });`,
-    );
-  }
-  // CACHE-15: a cache with an in-process tier answers hits before the framework
-  if (answers.cache === 'memory' || answers.cache === 'tiered') {
-    lines.push("frontRoutes.push({ path: '/api/items/3', route: '/api/items/:id' });");
-  }
-  if (answers.httpClient) {
-    lines.push(
-      "routes.push({ path: '/api/upstream', clients: ['undici'], span: 'upstream.call' });",
-    );
-  }
-  return lines;
+  return [`const routeScope = '${routeTracing[answers.framework].scope}';`];
 }
 
 /** the route `npm run bench` compares with tracing off and on: one that does real work */

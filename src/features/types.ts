@@ -45,6 +45,18 @@ export interface EnvVar {
   doc: string;
 }
 
+/**
+ * What a feature adds to another one, declared by the feature that has the need (the
+ * instrumentation of a library it uses, the spans its routes must make), and added only when
+ * that other feature is on.
+ */
+export interface Contribution {
+  /** the id of the feature it adds to */
+  to: string;
+  slots?: SlotEntries<SharedSlot>;
+  dependencies?: PackageName[];
+}
+
 export interface Feature {
   /** stable id, recorded as the owner of each file it writes */
   id: string;
@@ -64,6 +76,8 @@ export interface Feature {
   preload?: (answers: Answers) => string[];
   /** `name` is the project's package name */
   slots?: (answers: Answers, name: string) => SlotEntries<SharedSlot>;
+  /** what it adds to other features when they are on */
+  contributes?: (answers: Answers) => Contribution[];
   /** per-framework wiring: a framework left out is a compile error */
   wiring?: Record<Framework, SlotEntries<FrameworkSlot>>;
 }
