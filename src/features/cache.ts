@@ -239,7 +239,18 @@ export const cache: Feature = {
         ]
       : [],
   }),
-  contributes: (answers) => [tracing(answers.cache)],
+  contributes: (answers) => [
+    tracing(answers.cache),
+    {
+      to: 'profiling',
+      slots: {
+        'profile.paths': [
+          "'/api/items/1': 'a cache hit',",
+          "'/api/catalog?page=1': 'a 20 KB cached page',",
+        ],
+      },
+    },
+  ],
   wiring: {
     fastify: {
       'app.imports': ["import { itemRoutes } from './routes/items.js';"],

@@ -103,7 +103,8 @@ export const db: Feature = {
     ],
     'readme.sections': [readmeSection],
   }),
-  // OBS-2: pg's spans, and what the tracing test checks of the route
+  // OBS-2: pg's spans, and what the tracing test checks of the route; OBS-5: the route is
+  // one `npm run profile` loads
   contributes: () => [
     {
       to: 'tracing',
@@ -117,6 +118,10 @@ export const db: Feature = {
           "routes.push({ path: '/api/db/items/1', clients: ['pg'], span: 'db-items.get' });",
         ],
       },
+    },
+    {
+      to: 'profiling',
+      slots: { 'profile.paths': ["'/api/db/items/1': 'a query through the pool',"] },
     },
   ],
   wiring: {

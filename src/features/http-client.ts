@@ -115,7 +115,8 @@ export const httpClient: Feature = {
     ],
     'readme.sections': [readmeSection],
   }),
-  // OBS-2: undici's spans, and what the tracing test checks of the route
+  // OBS-2: undici's spans, and what the tracing test checks of the route (not profiled by
+  // default: its time is the upstream's, and UPSTREAM_URL may not answer there)
   contributes: () => [
     {
       to: 'tracing',

@@ -1,17 +1,4 @@
-import type { Answers } from '../options.js';
 import type { Feature } from './types.js';
-
-/** the sample routes `npm run profile` loads by default, by the options that add them */
-function samplePaths(answers: Answers): string[] {
-  const paths: string[] = [];
-  if (answers.cache !== 'none') {
-    paths.push("'/api/items/1': 'a cache hit',");
-    paths.push("'/api/catalog?page=1': 'a 20 KB cached page',");
-  }
-  if (answers.db === 'postgres') paths.push("'/api/db/items/1': 'a query through the pool',");
-  // not /api/upstream: its time is the upstream's, and UPSTREAM_URL may not answer here
-  return paths;
-}
 
 const readmeSection = [
   '',
@@ -40,9 +27,9 @@ export const profiling: Feature = {
       doc: 'true adds a Server-Timing header (time in the database, upstream calls, the app) to every response (OBS-5)',
     },
   ],
-  slots: (answers) => ({
+  // the routes `npm run profile` loads by default come from the options that add them
+  slots: () => ({
     'config.sections': ['// OBS-5\nserverTiming: e.SERVER_TIMING,'],
-    'profile.paths': samplePaths(answers),
     'readme.sections': [readmeSection],
   }),
   wiring: {
