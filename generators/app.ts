@@ -3,13 +3,9 @@
 
 import type { NodePlopAPI } from 'node-plop';
 import { renderManifest } from '../src/manifest.js';
-import {
-  renderDotfiles,
-  renderGlossary,
-  renderLayer,
-  renderPackageJson,
-  type Project,
-} from '../src/render.js';
+import type { Project } from '../src/render/project.js';
+import { renderDotfiles, renderGlossary, renderPackageJson } from '../src/render/shared-files.js';
+import { renderLayer } from '../src/render/templates.js';
 import type { Tree } from '../src/tree.js';
 
 export interface AppData {

@@ -1,7 +1,7 @@
 import type nodePlop from 'node-plop';
 import { activeFeatures } from './features/index.js';
 import type { Answers } from './options.js';
-import type { Project } from './render.js';
+import type { Project } from './render/project.js';
 import { Tree } from './tree.js';
 
 /** renders a project into a new in-memory tree; nothing touches the disk */

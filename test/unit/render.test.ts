@@ -2,7 +2,7 @@ import { isBuiltin } from 'node:module';
 import { posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../src/generate.js';
-import { fillSlots } from '../../src/render.js';
+import { fillSlots } from '../../src/render/templates.js';
 import type { Tree } from '../../src/tree.js';
 import { techniques } from '../../src/techniques.js';
 import { versions } from '../../src/versions.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { alignTables, codeSpelling, envSpelling, sortImports } from '../../src/render.js';
+import { codeSpelling, envSpelling } from '../../src/render/env.js';
+import { alignTables, sortImports } from '../../src/render/tidy.js';
 
 describe('sortImports', () => {
   it('orders built-ins, packages, then relative paths, each by module', () => {

@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CliError } from '../../src/errors.js';
-import { readVerbatim } from '../../src/render.js';
+import { readVerbatim } from '../../src/render/templates.js';
 import { Tree } from '../../src/tree.js';
 import { clashes, targetState, writeTree } from '../../src/write.js';
 import { filesUnder, pictureOf, tempDir } from '../helpers/fs.js';

@@ -1,0 +1,24 @@
+// a project as the generator sees it: the answers, the features they turn on, and what those
+// features declare for each other.
+
+import type { Contribution, Feature } from '../features/types.js';
+import type { Answers } from '../options.js';
+
+/** everything a project's files are rendered from */
+export interface Project {
+  /** the package name, also used as the service name */
+  name: string;
+  answers: Answers;
+  features: readonly Feature[];
+}
+
+/** the modules the features ask Node.js to load before the app (see `Feature.preload`) */
+export function preloadsOf(project: Project): string[] {
+  return project.features.flatMap((feature) => feature.preload?.(project.answers) ?? []);
+}
+
+/** what `feature` adds to the other features of the project that are on */
+export function contributionsOf(feature: Feature, project: Project): Contribution[] {
+  const on = new Set(project.features.map((other) => other.id));
+  return (feature.contributes?.(project.answers) ?? []).filter(({ to }) => on.has(to));
+}

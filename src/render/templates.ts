@@ -1,0 +1,142 @@
+// template layers rendered into the tree: handlebars set up once, `.hbs` files rendered and
+// their slots filled with every feature's entries, other files copied as they are.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import Handlebars from 'handlebars';
+import type { SlotName } from '../features/types.js';
+import { templatesDir } from '../paths.js';
+import type { Tree } from '../tree.js';
+import { envSchemaLine, envSpelling } from './env.js';
+import { contributionsOf, preloadsOf, type Project } from './project.js';
+import { alignTables, printWidth, sortImports } from './tidy.js';
+
+const hbs = Handlebars.create();
+// a slot renders as a marker that cannot occur in source code; fillSlots replaces it by line
+const markerEdge = String.fromCharCode(0);
+const slotMarker = (name: string) => `${markerEdge}slot:${name}${markerEdge}`;
+const markerLine = new RegExp(`^(\\s*)${markerEdge}slot:([\\w.-]+)${markerEdge}\\s*$`);
+hbs.registerHelper('slot', (name: string) => new hbs.SafeString(slotMarker(name)));
+
+/**
+ * `{{constant "export const appName" name}}`: a string constant, broken after `=` as prettier
+ * breaks it when the line would pass the print width (a package name may be 214 characters).
+ * A package name holds no quote or backslash, so it needs no escaping.
+ */
+hbs.registerHelper('constant', (declaration: string, value: string) => {
+  const literal = `'${value}'`;
+  const line = `${declaration} = ${literal};`;
+  return line.length <= printWidth ? line : `${declaration} =\n  ${literal};`;
+});
+
+const compiled = new Map<string, HandlebarsTemplateDelegate>();
+function compile(file: string): HandlebarsTemplateDelegate {
+  let template = compiled.get(file);
+  if (!template) {
+    // noEscape: the output is code, not HTML; strict: a missing variable is an error, not ''
+    template = hbs.compile(readFileSync(file, 'utf8'), { noEscape: true, strict: true });
+    compiled.set(file, template);
+  }
+  return template;
+}
+
+/** walks a template folder; files ending in .hbs are rendered, all others copied as they are */
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+}
+
+export function renderLayer(tree: Tree, layer: string, owner: string, project: Project): void {
+  const root = join(templatesDir, layer);
+  const slots = collectSlots(project);
+  const data = templateData(project);
+  for (const file of listFiles(root)) {
+    const path = relative(root, file).split(sep).join('/');
+    if (path.endsWith('.hbs')) {
+      const target = path.slice(0, -'.hbs'.length);
+      const text = fillSlots(compile(file)(data), slots, path);
+      const tidy = target.endsWith('.md')
+        ? alignTables(text)
+        : target.endsWith('.ts')
+          ? sortImports(text)
+          : text;
+      tree.add(target, tidy, owner);
+    } else {
+      tree.add(path, readVerbatim(file), owner);
+    }
+  }
+}
+
+/**
+ * A file copied as it is: as text when its bytes are UTF-8 (so that tests and merges read it
+ * as a string), else as the bytes themselves, which a round trip through a string would alter.
+ */
+export function readVerbatim(file: string): string | Buffer {
+  const bytes = readFileSync(file);
+  const text = bytes.toString('utf8');
+  return Buffer.from(text, 'utf8').equals(bytes) ? text : bytes;
+}
+
+function templateData(project: Project) {
+  return {
+    name: project.name,
+    answers: project.answers,
+    env: project.features
+      .flatMap((feature) => feature.env?.(project.answers) ?? [])
+      .map((v) => ({
+        ...v,
+        default: v.default === undefined ? undefined : envSpelling(v.default),
+      })),
+    preload: preloadsOf(project),
+  };
+}
+
+/** each slot's entries, in feature order; `config.env` is made from the features' env vars */
+export function collectSlots(project: Project): Map<SlotName, string[]> {
+  const slots = new Map<SlotName, string[]>();
+  const push = (name: SlotName, entries: readonly string[] = []) =>
+    slots.set(name, [...(slots.get(name) ?? []), ...entries]);
+  for (const feature of project.features) {
+    push('config.env', (feature.env?.(project.answers) ?? []).map(envSchemaLine));
+    for (const [name, entries] of Object.entries(
+      feature.slots?.(project.answers, project.name) ?? {},
+    )) {
+      push(name as SlotName, entries);
+    }
+    const wiring = feature.wiring?.[project.answers.framework] ?? {};
+    for (const [name, entries] of Object.entries(wiring)) push(name as SlotName, entries);
+    for (const contribution of contributionsOf(feature, project)) {
+      for (const [name, entries] of Object.entries(contribution.slots ?? {})) {
+        push(name as SlotName, entries);
+      }
+    }
+  }
+  return slots;
+}
+
+/**
+ * Replaces each slot marker, which must stand alone on its line, with the slot's entries at
+ * the marker's indentation; an empty slot leaves no line behind.
+ */
+export function fillSlots(text: string, slots: Map<string, string[]>, path: string): string {
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    const match = markerLine.exec(line);
+    if (!match) {
+      if (line.includes(`${markerEdge}slot:`)) {
+        throw new Error(`${path}: a slot must stand alone on its line: ${line.trim()}`);
+      }
+      out.push(line);
+      continue;
+    }
+    const [, indent = '', name = ''] = match;
+    for (const entry of slots.get(name) ?? []) {
+      for (const entryLine of entry.split('\n')) {
+        out.push(entryLine === '' ? '' : indent + entryLine);
+      }
+    }
+  }
+  return out.join('\n');
+}
