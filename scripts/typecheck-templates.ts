@@ -94,7 +94,7 @@ async function typecheck(dirs: string[]): Promise<{ ok: boolean; output: string 
   };
 }
 
-const wanted = process.env['TEMPLATE_SETS']?.split(',');
+const wanted = process.env['TEMPLATE_SETS'] ? process.env['TEMPLATE_SETS'].split(',') : undefined;
 const sets = wanted ? optionSets.filter((set) => wanted.includes(set.id)) : optionSets;
 if (sets.length === 0) {
   console.error(

@@ -82,19 +82,23 @@ export const compression: Feature = {
   applies: (answers) => answers.compression !== 'none',
   layers: (answers) => [
     'features/compression/common',
-    // Express takes the neutral middleware as it is; the others have a plugin file
+    // Express takes the node:http middleware as it is, Hono wraps it in a plugin; Fastify has
+    // its own (@fastify/compress)
+    ...(answers.framework === 'fastify' ? [] : ['features/compression/middleware']),
     ...(answers.framework === 'express' ? [] : [`features/compression/${answers.framework}`]),
     ...(answers.streaming ? ['features/compression/with-streaming'] : []),
     ...(cached(answers) ? ['features/compression/with-cache'] : []),
   ],
   dependencies: (answers) => [
     '@fastify/accept-negotiator',
-    'compression',
-    'on-headers',
-    'vary',
-    ...(answers.framework === 'fastify' ? (['@fastify/compress', 'fastify-plugin'] as const) : []),
+    ...(answers.framework === 'fastify'
+      ? (['@fastify/compress', 'fastify-plugin'] as const)
+      : (['compression', 'on-headers', 'vary'] as const)),
   ],
-  devDependencies: () => ['@types/compression', '@types/on-headers', '@types/vary'],
+  devDependencies: (answers) =>
+    answers.framework === 'fastify'
+      ? []
+      : ['@types/compression', '@types/on-headers', '@types/vary'],
   // HTTP-4: `name.br` / `name.gz` beside each text asset, made once per build
   scripts: { postbuild: 'node dist/precompress.js public' },
   gitignore: ['/public/**/*.br', '/public/**/*.gz'],
@@ -122,7 +126,7 @@ export const compression: Feature = {
       "import { compression } from './plugins/compression.js';",
     ]),
     express: wiring('app.use(compressResponses(config.compression))', [
-      "import { compressResponses } from './perf/compression.js';",
+      "import { compressResponses } from './perf/compress-responses.js';",
     ]),
     hono: wiring('app.use(compression(config.compression))', [
       "import { compression } from './plugins/compression.js';",

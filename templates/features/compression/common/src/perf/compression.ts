@@ -1,9 +1,5 @@
 import { negotiate } from '@fastify/accept-negotiator';
-import compression from 'compression';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import zlib from 'node:zlib';
-import onHeaders from 'on-headers';
-import vary from 'vary';
 import type { Config } from '../config.js';
 
 export type ContentCoding = 'br' | 'gzip';
@@ -44,55 +40,6 @@ export const flushEachWrite = {
   flush: zlib.constants.Z_SYNC_FLUSH,
   brotliFlush: zlib.constants.BROTLI_OPERATION_FLUSH,
 } as const;
-
-type NodeMiddleware = (
-  req: IncomingMessage,
-  res: ServerResponse,
-  next: (error?: unknown) => void,
-) => void;
-
-/**
- * COMP-1..3 on node:http, for Express and Hono: the `compression` middleware, which keeps the
- * socket's back-pressure and leaves HEAD, `Cache-Control: no-transform` and already encoded
- * answers alone. Bodies under `minBytes` go out as they are; a 206 is never compressed (its
- * range counts bytes of the plain body). Brotli runs at a quality fit for per-request work.
- */
-export function compressResponses(settings: CompressionSettings): NodeMiddleware {
-  // `compression` is connect middleware: it only uses node's request and response
-  const compress = compression({
-    threshold: settings.minBytes,
-    level: settings.gzipLevel,
-    flush: flushEachWrite.flush,
-    brotli: {
-      params: { [zlib.constants.BROTLI_PARAM_QUALITY]: settings.brotliQuality },
-      flush: flushEachWrite.brotliFlush,
-    },
-    filter: (_req, res) => res.statusCode !== 206 && isCompressible(res.getHeader('content-type')),
-  }) as unknown as NodeMiddleware;
-  return (req, res, next) => {
-    // COMP-1: our negotiation decides; `compression` is shown only the coding chosen, so it
-    // never picks one we do not offer (deflate, or br under --compression gzip)
-    const coding = chooseCoding(req.headers['accept-encoding'], settings.codings);
-    if (coding === undefined) {
-      // nothing to compress for this client (a probe, a client without Accept-Encoding): the
-      // response's writes are left as they are, and only its Vary is set (HTTP-5)
-      onHeaders(res, varyOnCompressible);
-      next();
-      return;
-    }
-    const chosen: IncomingMessage = Object.create(req, {
-      headers: { value: { ...req.headers, 'accept-encoding': coding } },
-    });
-    compress(chosen, res, next);
-  };
-}
-
-/** HTTP-5: what `compression` says of an answer it could have compressed for another client */
-function varyOnCompressible(this: ServerResponse): void {
-  if (this.statusCode !== 206 && isCompressible(this.getHeader('content-type'))) {
-    vary(this, 'Accept-Encoding');
-  }
-}
 
 // COMP-4: a stored form is made once and sent many times: the best ratio is worth its CPU
 function compressOnce(body: Buffer, coding: ContentCoding): Promise<Buffer> {

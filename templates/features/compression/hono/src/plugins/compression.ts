@@ -1,6 +1,7 @@
 import type { HttpBindings } from '@hono/node-server';
 import type { MiddlewareHandler } from 'hono';
-import { compressResponses, type CompressionSettings } from '../perf/compression.js';
+import { compressResponses } from '../perf/compress-responses.js';
+import type { CompressionSettings } from '../perf/compression.js';
 
 /**
  * COMP-1..3 for Hono. `hono/compress` makes only gzip and deflate on Node (its

@@ -1,0 +1,63 @@
+import compression from 'compression';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import zlib from 'node:zlib';
+import onHeaders from 'on-headers';
+import vary from 'vary';
+import {
+  chooseCoding,
+  flushEachWrite,
+  isCompressible,
+  type CompressionSettings,
+} from './compression.js';
+
+// Fastify compresses with its own plugin (@fastify/compress), so only Express and Hono load
+// this module and the `compression` package: 18 ms of a Fastify app's start-up otherwise
+
+type NodeMiddleware = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  next: (error?: unknown) => void,
+) => void;
+
+/**
+ * COMP-1..3 on node:http, for Express and Hono: the `compression` middleware, which keeps the
+ * socket's back-pressure and leaves HEAD, `Cache-Control: no-transform` and already encoded
+ * answers alone. Bodies under `minBytes` go out as they are; a 206 is never compressed (its
+ * range counts bytes of the plain body). Brotli runs at a quality fit for per-request work.
+ */
+export function compressResponses(settings: CompressionSettings): NodeMiddleware {
+  // `compression` is connect middleware: it only uses node's request and response
+  const compress = compression({
+    threshold: settings.minBytes,
+    level: settings.gzipLevel,
+    flush: flushEachWrite.flush,
+    brotli: {
+      params: { [zlib.constants.BROTLI_PARAM_QUALITY]: settings.brotliQuality },
+      flush: flushEachWrite.brotliFlush,
+    },
+    filter: (_req, res) => res.statusCode !== 206 && isCompressible(res.getHeader('content-type')),
+  }) as unknown as NodeMiddleware;
+  return (req, res, next) => {
+    // COMP-1: our negotiation decides; `compression` is shown only the coding chosen, so it
+    // never picks one we do not offer (deflate, or br under --compression gzip)
+    const coding = chooseCoding(req.headers['accept-encoding'], settings.codings);
+    if (coding === undefined) {
+      // nothing to compress for this client (a probe, a client without Accept-Encoding): the
+      // response's writes are left as they are, and only its Vary is set (HTTP-5)
+      onHeaders(res, varyOnCompressible);
+      next();
+      return;
+    }
+    const chosen: IncomingMessage = Object.create(req, {
+      headers: { value: { ...req.headers, 'accept-encoding': coding } },
+    });
+    compress(chosen, res, next);
+  };
+}
+
+/** HTTP-5: what `compression` says of an answer it could have compressed for another client */
+function varyOnCompressible(this: ServerResponse): void {
+  if (this.statusCode !== 206 && isCompressible(this.getHeader('content-type'))) {
+    vary(this, 'Accept-Encoding');
+  }
+}
