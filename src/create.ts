@@ -12,6 +12,7 @@ import {
   initGit,
   insideGitRepo,
   installDependencies,
+  missingPackageManager,
   runScript,
 } from './install.js';
 import { answersToFlags, checkRules, type Answers } from './options.js';
@@ -54,6 +55,11 @@ export async function create(request: CreateRequest): Promise<void> {
   if (request.dryRun) {
     printPlan(tree, { name, dir: target, answers, json: request.json });
     return;
+  }
+  // a package manager that is not there fails now, before anything is written
+  if (request.install) {
+    const missing = await missingPackageManager(pm);
+    if (missing) throw new CliError(missing, 1);
   }
 
   // 7. write it all at once

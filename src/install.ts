@@ -15,6 +15,24 @@ export function detectPackageManager(
 export const runScript = (pm: PackageManager, script: string): string =>
   pm === 'npm' ? `npm run ${script}` : `${pm} ${script}`;
 
+const howToGet: Record<PackageManager, string> = {
+  npm: 'npm comes with Node.js: reinstall Node.js from https://nodejs.org',
+  pnpm: 'Get it with `corepack enable pnpm` (corepack comes with Node.js) or `npm install --global pnpm`',
+  yarn: 'Get it with `corepack enable yarn` (corepack comes with Node.js) or `npm install --global yarn`',
+  bun: 'Get it from https://bun.sh or with `npm install --global bun`',
+};
+
+/**
+ * Resolves when `pm` runs here; otherwise returns what to tell the user, so that a project is
+ * never written only to fail at its install.
+ */
+export async function missingPackageManager(pm: PackageManager): Promise<string | undefined> {
+  const probe = await execa(pm, ['--version'], { reject: false, stdin: 'ignore', timeout: 30_000 });
+  if (!probe.failed) return undefined;
+  const why = (probe as { code?: string }).code === 'ENOENT' ? 'is not installed' : 'does not run';
+  return `${pm} ${why} here (\`${pm} --version\` failed). ${howToGet[pm]}, then run this again; or pass --pm npm, or --no-install to install later.`;
+}
+
 /**
  * Runs `<pm> install` with one line that shows it is alive. Resolves to the output's tail on
  * failure, so the caller can say what went wrong without hiding the project.

@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect } from 'vitest';
 import { optionKeys, specOf } from '../../src/options.js';
 import { assertBuilt, cliTest as it, repoRoot, runCli, type CliResult } from '../helpers/cli.js';
@@ -80,6 +80,19 @@ describe.concurrent('a name npm would refuse', () => {
     const { stderr } = await refused(cwd, ['fastify', '--yes', '--no-install', '--no-git']);
     expect(stderr).toContain('"fastify" is the name of one of the project\'s dependencies');
     expect(stderr).toContain('my-fastify-api');
+  });
+
+  it('refuses a package manager that is not installed before writing anything', async ({ cwd }) => {
+    // PATH holds node and nothing else: bun is surely missing
+    const env = { PATH: dirname(process.execPath) };
+    await writeFile(join(cwd, 'keep.txt'), 'a file of the user, never touched\n');
+    const before = await pictureOf(cwd);
+    const result = await runCli(['api', '--yes', '--no-git', '--pm', 'bun'], { cwd, env });
+    expect(await pictureOf(cwd), 'the folder changed').toEqual(before);
+    expect(result.exitCode, result.stderr).toBe(1);
+    expect(result.stderr).toContain('bun is not installed here');
+    expect(result.stderr).toContain('https://bun.sh');
+    expect(result.stderr).toContain('--no-install');
   });
 
   it('refuses a command word as the directory, naming ./add', async ({ cwd }) => {
