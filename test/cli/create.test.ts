@@ -167,7 +167,11 @@ describe.concurrent('a failed install', () => {
     const bin = join(cwd, 'fake-bin');
     await mkdir(bin);
     const fakeNpm = join(bin, 'npm');
-    await writeFile(fakeNpm, '#!/bin/sh\necho "npm ERR! fake registry is down" >&2\nexit 1\n');
+    // an npm that runs (--version answers) but whose install fails
+    await writeFile(
+      fakeNpm,
+      '#!/bin/sh\n[ "$1" = install ] || { echo 11.0.0; exit 0; }\necho "npm ERR! fake registry is down" >&2\nexit 1\n',
+    );
     await chmod(fakeNpm, 0o755);
 
     const { exitCode, stdout, stderr } = await runCli(
