@@ -23,6 +23,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, waitUntilAnswering } from '../test/helpers/net.js';
+import { median } from './stats.js';
 
 const [dirA, dirB, path = '/api/catalog?page=1', ...headerArgs] = process.argv.slice(2);
 if (!dirA || !dirB) {
@@ -96,14 +97,6 @@ function measure(app: { url: string; pid: number }): { cpuUs: number; rate: numb
   if (counted.length !== 1) throw new Error(`mixed statuses from ${app.url}${path}: ${statuses}`);
   return { cpuUs: (used / requests) * 1e6, rate: requests / seconds };
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((x, y) => x - y);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-};
 
 const apps = [await startApp(dirA), await startApp(dirB)] as const;
 // warm both: the JIT, and the cache entry (a miss, then hits)

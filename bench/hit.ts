@@ -54,6 +54,7 @@ import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { brotliDecompressSync } from 'node:zlib';
 import { freePort, waitUntilAnswering } from '../test/helpers/net.js';
+import { median } from './stats.js';
 
 const frameworks = ['fastify', 'express', 'hono'] as const;
 type Framework = (typeof frameworks)[number];
@@ -605,14 +606,6 @@ async function prepare(framework: Framework, appsDir: string, workDir: string): 
 
 // ---------------------------------------------------------------------------------------------
 // Figures and the report
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? Number(sorted[middle])
-    : (Number(sorted[middle - 1]) + Number(sorted[middle])) / 2;
-}
 
 /** The median of the per-round ratios of two scenarios. */
 const pairedRatio = (top: Scenario, bottom: Scenario) =>

@@ -25,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/helpers/net.js';
+import { median } from './stats.js';
 
 const frameworks = ['fastify', 'express', 'hono'] as const;
 const runs = Number(process.env['BENCH_STARTUP_RUNS'] ?? 5);
@@ -98,14 +99,6 @@ async function appsFolder(): Promise<{ dir: string; temporary: boolean }> {
   }
   return { dir, temporary: true };
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-};
 
 const { dir, temporary } = await appsFolder();
 try {

@@ -16,9 +16,10 @@
 import { execa } from 'execa';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { generate } from '../src/generate.js';
+import { writeTree } from '../src/write.js';
 import { optionSets, type OptionSet } from '../test/e2e/sets.js';
 import { workDir } from '../test/helpers/e2e.js';
 
@@ -29,11 +30,7 @@ const appName = (set: OptionSet) => `t-${set.id}`;
 
 async function writeApp(set: OptionSet): Promise<string> {
   const dir = join(appsDir, appName(set));
-  const tree = await generate(appName(set), set.answers);
-  for (const file of tree.files()) {
-    await mkdir(dirname(join(dir, file.path)), { recursive: true });
-    await writeFile(join(dir, file.path), file.content);
-  }
+  await writeTree(await generate(appName(set), set.answers), dir);
   return dir;
 }
 
