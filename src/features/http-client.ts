@@ -93,6 +93,7 @@ const readmeSection = [
 export const httpClient: Feature = {
   id: 'http-client',
   applies: (answers) => answers.httpClient,
+  callsWithSpan: true,
   layers: (answers) => ['features/http-client/common', `features/http-client/${answers.framework}`],
   dependencies: () => ['undici', 'cockatiel'],
   env: () => env,

@@ -17,7 +17,7 @@ export const features: readonly Feature[] = [
   base,
   framework,
   tracing,
-  untracedSpans,
+  untracedSpans(() => features),
   cache,
   db,
   httpClient,

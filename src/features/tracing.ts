@@ -3,8 +3,6 @@ import type { PackageName } from '../versions.js';
 import type { EnvVar, Feature } from './types.js';
 
 const traced = (answers: Answers) => answers.tracing === 'otlp';
-// the features whose sample routes call withSpan: without tracing they get its no-op version
-const callsWithSpan = (answers: Answers) => answers.db !== 'none' || answers.httpClient;
 
 /** OBS-2: what traces each framework's routes; Hono has no instrumentation, so ours */
 const routeTracing: Record<Framework, { packages: PackageName[]; scope: string }> = {
@@ -158,9 +156,16 @@ export const tracing: Feature = {
   },
 };
 
-/** OBS-3 without tracing: the sample routes still call withSpan, which then only runs the call */
-export const untracedSpans: Feature = {
-  id: 'spans',
-  applies: (answers) => !traced(answers) && callsWithSpan(answers),
-  layers: () => ['features/tracing/none'],
-};
+/**
+ * OBS-3 without tracing: the code of a feature that `callsWithSpan` still calls it, and gets the
+ * version that only runs the call. `all` gives every feature (a function: they are listed after)
+ */
+export function untracedSpans(all: () => readonly Feature[]): Feature {
+  return {
+    id: 'spans',
+    applies: (answers) =>
+      !traced(answers) &&
+      all().some((feature) => feature.callsWithSpan === true && feature.applies(answers)),
+    layers: () => ['features/tracing/none'],
+  };
+}

@@ -78,6 +78,11 @@ export interface Feature {
   slots?: (answers: Answers, name: string) => SlotEntries<SharedSlot>;
   /** what it adds to other features when they are on */
   contributes?: (answers: Answers) => Contribution[];
+  /**
+   * its code calls `withSpan` (src/perf/spans.ts): without tracing, the project then gets the
+   * no-op version
+   */
+  callsWithSpan?: boolean;
   /** per-framework wiring: a framework left out is a compile error */
   wiring?: Record<Framework, SlotEntries<FrameworkSlot>>;
 }
