@@ -77,6 +77,7 @@ const readmeSection = [
 export const db: Feature = {
   id: 'db',
   applies: (answers: Answers) => answers.db === 'postgres',
+  callsWithSpan: true,
   layers: (answers) => ['features/db/common', `features/db/${answers.framework}`],
   dependencies: () => ['pg', '@electric-sql/pglite', '@electric-sql/pglite-socket'],
   devDependencies: () => ['@types/pg'],
