@@ -71,6 +71,11 @@ export const optionSpecs = {
     message: 'Add an outbound HTTP client (undici pool, retries, circuit breaker)?',
     default: false,
   }),
+  workers: toggle({
+    flag: 'workers',
+    message: 'Add a worker-thread pool for CPU-heavy work (piscina)?',
+    default: false,
+  }),
   tracing: choice({
     flag: 'tracing',
     message: 'Which tracing?',

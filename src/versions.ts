@@ -26,6 +26,8 @@ export const versions = {
   // outbound HTTP (POOL-5..7); undici 8 and cockatiel 4 need Node.js 22
   cockatiel: '^3.2.1',
   undici: '^7.30.2',
+  // worker threads (WORK-2)
+  piscina: '^5.3.2',
   // tracing (OBS-1..4): the 0.223 line is the last for Node.js 20
   '@fastify/otel': '^0.21.2',
   '@opentelemetry/api': '^1.9.0',

@@ -10,6 +10,7 @@ import { proxy } from './proxy.js';
 import { streaming } from './streaming.js';
 import { tracing, untracedSpans } from './tracing.js';
 import type { Feature } from './types.js';
+import { workers } from './workers.js';
 
 /** every feature, in the order their layers render and their slot entries are joined */
 // tracing comes first: its closer, pushed first, runs last, after every pool has closed
@@ -21,6 +22,7 @@ export const features: readonly Feature[] = [
   cache,
   db,
   httpClient,
+  workers,
   profiling,
   compression,
   streaming,
