@@ -3,7 +3,7 @@
 
 import type { NodePlopAPI } from 'node-plop';
 import { renderManifest } from '../src/manifest.js';
-import type { Project } from '../src/render/project.js';
+import { layersOf, type Project } from '../src/render/project.js';
 import { renderDotfiles, renderGlossary, renderPackageJson } from '../src/render/shared-files.js';
 import { renderLayer } from '../src/render/templates.js';
 import type { Tree } from '../src/tree.js';
@@ -45,9 +45,7 @@ export default function appGenerator(plop: NodePlopAPI): void {
       const { project } = data as AppData;
       return [
         ...project.features.flatMap((feature) =>
-          feature
-            .layers(project.answers)
-            .map((layer) => ({ type: 'layer', layer, owner: feature.id })),
+          layersOf(feature, project).map((layer) => ({ type: 'layer', layer, owner: feature.id })),
         ),
         { type: 'shared-files' },
         { type: 'glossary' },

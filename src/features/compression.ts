@@ -86,8 +86,6 @@ export const compression: Feature = {
     // its own (@fastify/compress)
     ...(answers.framework === 'fastify' ? [] : ['features/compression/middleware']),
     ...(answers.framework === 'express' ? [] : [`features/compression/${answers.framework}`]),
-    ...(answers.streaming ? ['features/compression/with-streaming'] : []),
-    ...(cached(answers) ? ['features/compression/with-cache'] : []),
   ],
   dependencies: (answers) => [
     '@fastify/accept-negotiator',
@@ -108,19 +106,26 @@ export const compression: Feature = {
       "import { codingList, compressionSettings } from './settings/compression.js';",
     ],
     'config.sections': ['compression: compressionSettings(e),'],
-    'context.imports': cached(answers)
-      ? ["import { createResponseEncoder } from './perf/compression.js';"]
-      : [],
-    'context.create': cached(answers)
-      ? [
+    'readme.sections': [readmeSection(answers)],
+  }),
+  contributes: () => [
+    // COMP-4: the cache's fills make the compressed forms; its test and bench rows check them
+    {
+      to: 'cache',
+      layers: ['features/compression/with-cache'],
+      slots: {
+        'context.imports': ["import { createResponseEncoder } from './perf/compression.js';"],
+        'context.create': [
           '// COMP-4: cached answers are stored with their compressed forms, made once per fill',
           'items.compressOnce(createResponseEncoder(config.compression));',
-        ]
-      : [],
-    'readme.sections': [readmeSection(answers)],
-    'bench.imports': cached(answers) ? ["import { compressionRows } from './compression.js';"] : [],
-    'bench.suites': cached(answers) ? ['rows.push(...(await compressionRows()));'] : [],
-  }),
+        ],
+        'bench.imports': ["import { compressionRows } from './compression.js';"],
+        'bench.suites': ['rows.push(...(await compressionRows()));'],
+      },
+    },
+    // the test of compressed downloads and streams
+    { to: 'streaming', layers: ['features/compression/with-streaming'] },
+  ],
   wiring: {
     fastify: wiring('await app.register(compression, config.compression)', [
       "import { compression } from './plugins/compression.js';",

@@ -124,19 +124,20 @@ const readmeSection = (answers: Answers) =>
 export const proxy: Feature = {
   id: 'proxy',
   applies: (answers) => answers.proxy === 'nginx',
-  layers: (answers) => [
-    'features/proxy/common',
-    ...(answers.streaming ? ['features/proxy/with-streaming'] : []),
-  ],
+  layers: () => ['features/proxy/common'],
   scripts: { nginx: 'mkdir -p .nginx && nginx -p "$PWD" -c nginx.conf -e stderr' },
   gitignore: ['/.nginx/'],
   slots: (answers) => ({
     'nginx.modules': brotli(answers) ? [modules] : [],
-    'nginx.http': [
-      ...(compressed(answers) ? [gzip] : []),
-      ...(answers.streaming ? [assetCacheControl] : []),
-    ],
-    'nginx.locations': answers.streaming ? [locations(answers)] : [],
+    'nginx.http': compressed(answers) ? [gzip] : [],
     'readme.sections': [readmeSection(answers)],
   }),
+  // STREAM-5: downloads sent by nginx once the app allows them, assets straight from disk
+  contributes: (answers) => [
+    {
+      to: 'streaming',
+      layers: ['features/proxy/with-streaming'],
+      slots: { 'nginx.http': [assetCacheControl], 'nginx.locations': [locations(answers)] },
+    },
+  ],
 };

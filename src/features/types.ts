@@ -53,6 +53,8 @@ export interface EnvVar {
 export interface Contribution {
   /** the id of the feature it adds to */
   to: string;
+  /** template folders rendered after the contributing feature's own layers */
+  layers?: string[];
   slots?: SlotEntries<SharedSlot>;
   dependencies?: PackageName[];
 }

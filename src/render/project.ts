@@ -17,6 +17,14 @@ export function preloadsOf(project: Project): string[] {
   return project.features.flatMap((feature) => feature.preload?.(project.answers) ?? []);
 }
 
+/** the template folders `feature` renders: its own, then those of its contributions */
+export function layersOf(feature: Feature, project: Project): string[] {
+  return [
+    ...feature.layers(project.answers),
+    ...contributionsOf(feature, project).flatMap((contribution) => contribution.layers ?? []),
+  ];
+}
+
 /** what `feature` adds to the other features of the project that are on */
 export function contributionsOf(feature: Feature, project: Project): Contribution[] {
   const on = new Set(project.features.map((other) => other.id));

@@ -3,6 +3,7 @@
 // and all-on for each framework. It reads the option model, so a new option is covered at once.
 
 import { activeFeatures } from '../../src/features/index.js';
+import { layersOf } from '../../src/render/project.js';
 import { defaultAnswers, frameworks, optionKeys, type Answers } from '../../src/options.js';
 import { coveringSets, greedyCover, shortId } from '../helpers/answers.js';
 
@@ -33,7 +34,8 @@ export function onePer(sets: OptionSet[], key: (answers: Answers) => string): Op
 
 /** what a set shows on its framework: each template layer it renders, and each answer */
 function traitsOf({ answers }: OptionSet): string[] {
-  const layers = activeFeatures(answers).flatMap((feature) => feature.layers?.(answers) ?? []);
+  const project = { name: 'traits', answers, features: activeFeatures(answers) };
+  const layers = project.features.flatMap((feature) => layersOf(feature, project));
   const values = optionKeys.map((key) => `${key}=${String(answers[key])}`);
   return [...layers, ...values].map((trait) => `${answers.framework} ${trait}`);
 }

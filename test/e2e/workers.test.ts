@@ -13,7 +13,7 @@ const sets = onePer(
 );
 
 function expectedDigest(rounds: number): string {
-  let digest = Buffer.from('perf-app');
+  let digest: Buffer = Buffer.from('perf-app');
   for (let round = 0; round < rounds; round += 1) {
     digest = createHash('sha256').update(digest).digest();
   }

@@ -9,7 +9,7 @@ export interface HashTask {
  * `rounds` chained SHA-256 digests, as a key derivation does (about 3 µs a round).
  */
 export default function hashRounds({ rounds }: HashTask): string {
-  let digest = Buffer.from('perf-app');
+  let digest: Buffer = Buffer.from('perf-app');
   for (let round = 0; round < rounds; round += 1) {
     digest = createHash('sha256').update(digest).digest();
   }
