@@ -41,7 +41,11 @@ const targetMs = (label: string) => (label.endsWith('-postgres') ? 500 : 300);
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const bareServer = fileURLToPath(new URL('servers/health.mjs', import.meta.url));
 
-/** resolves true once GET /health answers 200, false after `giveUpMs` */
+/**
+ * One GET /health: true when it answers 200. Not test/helpers/net.ts's waitUntilAnswering: that
+ * polls every 100 ms, coarser than what is measured here, and uses fetch, whose first call loads
+ * undici and would count tens of ms against the first server timed.
+ */
 function answered(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const req = request({ host: '127.0.0.1', port, path: '/health', agent: false }, (res) => {

@@ -101,7 +101,9 @@ if (sets.length === 0) {
 }
 const started = Date.now();
 await rm(appsDir, { recursive: true, force: true });
-const dirs = await Promise.all(sets.map(writeApp));
+// one at a time: each write holds a Ctrl-C handler until its tree is in place
+const dirs: string[] = [];
+for (const set of sets) dirs.push(await writeApp(set));
 const rendered = Date.now();
 const installed = await install(dirs);
 const ready = Date.now();

@@ -27,8 +27,6 @@ export function expressClasses(app: Express): ServerClasses {
  * prototype) and the app it belongs to (its own property).
  */
 function adopt(target: object, source: object): void {
-  const methods: unknown = Object.getPrototypeOf(source);
-  if (typeof methods !== 'object' || methods === null) return;
-  Object.defineProperties(target, Object.getOwnPropertyDescriptors(methods));
+  Object.defineProperties(target, Object.getOwnPropertyDescriptors(Object.getPrototypeOf(source)));
   Object.defineProperties(target, Object.getOwnPropertyDescriptors(source));
 }

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config.js';
 import { startServer, type RunningServer } from '../src/server.js';
+import { testEnv } from './env.js';
 
 /**
  * Starts the whole app on a free loopback port, as `npm start` would, with `env` on top.
@@ -11,15 +12,7 @@ export async function start(
   env: Record<string, string> = {},
   onLog?: (line: string) => void,
 ): Promise<RunningServer> {
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    // no load balancer to wait for
-    SHUTDOWN_DELAY_MS: '0',
-    {{slot "test.env"}}
-    ...env,
-  });
+  const config = loadConfig({ ...testEnv(), ...env });
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       for (const line of chunk.toString().split('\n')) if (line) onLog?.(line);
