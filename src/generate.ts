@@ -28,7 +28,7 @@ function loadPlop(): Promise<Plop> {
   plop ??= (async () => {
     const [{ default: nodePlop }, { default: appGenerator }] = await Promise.all([
       import('node-plop'),
-      import('../generators/app.js'),
+      import('./generators/app.js'),
     ]);
     const instance = await nodePlop();
     appGenerator(instance);

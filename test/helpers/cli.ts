@@ -18,7 +18,7 @@ export function assertBuilt(): void {
     );
   }
   const built = statSync(cliPath).mtimeMs;
-  const sources = ['src', 'src/features', 'generators'].flatMap((dir) =>
+  const sources = ['src', 'src/features', 'src/generators', 'src/render'].flatMap((dir) =>
     readdirSync(join(repoRoot, dir))
       .filter((name) => name.endsWith('.ts'))
       .map((name) => join(repoRoot, dir, name)),

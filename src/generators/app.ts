@@ -2,11 +2,11 @@
 // before plop loads (src/prompt.ts), so here the answers are already complete.
 
 import type { NodePlopAPI } from 'node-plop';
-import { renderManifest } from '../src/manifest.js';
-import { layersOf, type Project } from '../src/render/project.js';
-import { renderDotfiles, renderGlossary, renderPackageJson } from '../src/render/shared-files.js';
-import { renderLayer } from '../src/render/templates.js';
-import type { Tree } from '../src/tree.js';
+import { renderManifest } from '../manifest.js';
+import { layersOf, type Project } from '../render/project.js';
+import { renderDotfiles, renderGlossary, renderPackageJson } from '../render/shared-files.js';
+import { renderLayer } from '../render/templates.js';
+import type { Tree } from '../tree.js';
 
 export interface AppData {
   project: Project;
