@@ -114,7 +114,8 @@ const tieredEnv: EnvVar[] = [
 
 function configImports(backend: Backend): string[] {
   return [
-    "import { cacheSettings, idList, keyPrefix } from './settings/cache.js';",
+    "import { cacheSettings, keyPrefix } from './settings/cache.js';",
+    "import { idList, itemsSettings } from './settings/items.js';",
     ...(shared(backend) ? ["import { redisCacheSettings } from './settings/cache-redis.js';"] : []),
     ...(backend === 'tiered'
       ? ["import { tieredCacheSettings } from './settings/cache-tiered.js';"]
@@ -129,8 +130,9 @@ function configSection(backend: Backend): string {
     ...(shared(backend) ? ['redisCacheSettings(e)'] : []),
     ...(backend === 'tiered' ? ['tieredCacheSettings(e)'] : []),
   ];
-  if (parts.length === 1) return `cache: ${parts[0]},`;
-  return ['cache: {', ...parts.map((part) => `  ...${part},`), '},'].join('\n');
+  const items = 'items: itemsSettings(e),';
+  if (parts.length === 1) return `cache: ${parts[0]},\n${items}`;
+  return ['cache: {', ...parts.map((part) => `  ...${part},`), '},', items].join('\n');
 }
 
 function readmeSection(backend: Backend): string {
@@ -212,6 +214,7 @@ export const cache: Feature = {
       "import type { Cache } from './perf/cache/cache.js';",
       "import type { FrontCache } from './perf/cache/front.js';",
       "import { setupCache } from './setup/cache.js';",
+      "import { setupItems } from './setup/items.js';",
     ],
     'context.fields': [
       'cache: Cache;',
@@ -220,7 +223,8 @@ export const cache: Feature = {
       'frontCache: FrontCache | undefined;',
     ],
     'context.create': [
-      'const { cache, items, frontCache } = await setupCache(config, logger, lifecycle);',
+      'const { cache, rows } = await setupCache(config, logger, lifecycle);',
+      'const { items, frontCache } = setupItems(config, cache, rows, lifecycle);',
     ],
     'context.values': ['cache,', 'items,', 'frontCache,', 'front: frontCache?.serve,'],
     'readme.routes': [

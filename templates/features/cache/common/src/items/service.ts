@@ -22,7 +22,7 @@ import {
 } from './source.js';
 
 // CACHE-9: each kind of data has its own TTL, from the settings
-type Ttls = Config['cache']['ttl'];
+type Ttls = Config['items']['ttl'];
 
 // HTTP-3: items change through PUT, so browsers revalidate every time (a cheap 304 with the
 // ETag); catalog pages may be kept by browsers for the TTL, and by shared caches unless the
