@@ -29,8 +29,17 @@ export interface CreateRequest {
   force: boolean;
 }
 
+/** `check`: the project in `cwd` against what its answers render */
+export interface CheckRequest {
+  cwd: string;
+  json: boolean;
+}
+
 export type Command =
-  { kind: 'help' } | { kind: 'version' } | { kind: 'create'; request: CreateRequest };
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'create'; request: CreateRequest }
+  | { kind: 'check'; request: CheckRequest };
 
 const runFlags = {
   yes: { type: 'boolean', short: 'y' },
@@ -42,6 +51,7 @@ const runFlags = {
   'dry-run': { type: 'boolean' },
   json: { type: 'boolean' },
   force: { type: 'boolean' },
+  cwd: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const satisfies ParseArgsConfig['options'];
@@ -74,6 +84,9 @@ export function parseCommand(argv: string[]): Command {
   const { values, positionals } = parsed;
   if (values['help']) return { kind: 'help' };
   if (values['version']) return { kind: 'version' };
+  if (positionals[0] === 'check') {
+    return { kind: 'check', request: checkRequest(values, positionals) };
+  }
   if (positionals.length > 1) {
     throw new UsageError(
       `Expected one project directory, got ${positionals.length}: ${positionals.join(' ')}`,
@@ -83,8 +96,13 @@ export function parseCommand(argv: string[]): Command {
   const [dir] = positionals;
   if (dir !== undefined && (commandWords as readonly string[]).includes(dir)) {
     throw new UsageError(
-      `"${dir}" is a command word, kept for changing an existing project, which this version of create-perf-app does not do yet.`,
+      `"${dir}" is a command word, kept for changing an existing project, which this version of create-perf-app does not do yet (it does \`check\`).`,
       `To create a project in a folder named ${dir}, write it as a path: ./${dir}`,
+    );
+  }
+  if (values['cwd'] !== undefined) {
+    throw new UsageError(
+      '--cwd names the project a command such as `check` reads; a new project is made in [dir].',
     );
   }
 
@@ -118,6 +136,21 @@ export function parseCommand(argv: string[]): Command {
 }
 
 type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+function checkRequest(values: Values, positionals: string[]): CheckRequest {
+  if (positionals.length > 1) {
+    throw new UsageError(
+      `check takes no folder but --cwd: got ${positionals.slice(1).join(' ')}.`,
+      `Run it in the project, or: create-perf-app check --cwd ${positionals[1] ?? 'DIR'}`,
+    );
+  }
+  const others = Object.keys(values).filter((flag) => flag !== 'cwd' && flag !== 'json');
+  if (others.length > 0) {
+    throw new UsageError(`check takes --cwd DIR and --json, not --${others[0] ?? ''}.`);
+  }
+  const cwd = values['cwd'];
+  return { cwd: typeof cwd === 'string' ? cwd : '.', json: values['json'] === true };
+}
 
 function toggle(values: Values, flag: string): boolean | undefined {
   const on = values[flag] === true;

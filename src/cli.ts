@@ -3,6 +3,7 @@
 
 import pc from 'picocolors';
 import { parseCommand } from './args.js';
+import { runCheck } from './check-command.js';
 import { create } from './create.js';
 import { CliError, exitCodes } from './errors.js';
 import { helpText } from './help.js';
@@ -20,6 +21,8 @@ async function main(argv: string[]): Promise<number> {
     case 'create':
       await create(command.request);
       return exitCodes.ok;
+    case 'check':
+      return runCheck(command.request);
   }
 }
 

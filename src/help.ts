@@ -20,6 +20,11 @@ export function helpText(): string {
 Usage:
   npm create perf-app@latest [dir] -- [flags]
   npx create-perf-app [dir] [flags]
+  npx create-perf-app check [--cwd DIR] [--json]
+
+In a project it made:
+${row('check', 'exit 0 when the project is what its answers render (edits aside),')}
+${row('', '1 with the reason when a conflict or an update is pending (for CI)')}
 
 Project options (asked on a terminal when not given):
 ${projectOptions.join('\n')}

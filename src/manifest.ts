@@ -2,7 +2,10 @@
 // the answers it was made with, the generator version, and each generated file's owner and hash.
 
 import { createHash } from 'node:crypto';
-import type { Answers } from './options.js';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CliError, exitCodes } from './errors.js';
+import { offValue, optionKeys, specOf, type Answers, type OptionKey } from './options.js';
 import { generator } from './paths.js';
 import type { Tree } from './tree.js';
 
@@ -11,6 +14,8 @@ export const manifestPath = '.perf-app.json';
 export interface Manifest {
   $schema: string;
   generator: { name: string; version: string };
+  /** the package name the project was generated with; a later render uses it again */
+  name: string;
   answers: Answers;
   files: Record<string, { feature: string; hash: string }>;
 }
@@ -19,7 +24,7 @@ export function hashContent(content: string | Buffer): string {
   return `sha256-${createHash('sha256').update(content).digest('base64')}`;
 }
 
-export function buildManifest(tree: Tree, answers: Answers): Manifest {
+export function buildManifest(tree: Tree, name: string, answers: Answers): Manifest {
   const files: Manifest['files'] = {};
   for (const file of tree.files()) {
     if (file.path !== manifestPath)
@@ -28,11 +33,106 @@ export function buildManifest(tree: Tree, answers: Answers): Manifest {
   return {
     $schema: `https://unpkg.com/${generator.name}@${generator.version}/schema/perf-app.schema.json`,
     generator,
+    name,
     answers,
     files,
   };
 }
 
-export function renderManifest(tree: Tree, answers: Answers): void {
-  tree.add(manifestPath, `${JSON.stringify(buildManifest(tree, answers), null, 2)}\n`, 'base');
+export function renderManifest(tree: Tree, name: string, answers: Answers): void {
+  tree.add(
+    manifestPath,
+    `${JSON.stringify(buildManifest(tree, name, answers), null, 2)}\n`,
+    'base',
+  );
+}
+
+/** what is wrong with a project's manifest, said so that its owner can act on it */
+export class ManifestError extends CliError {
+  constructor(message: string, hint?: string) {
+    super(message, exitCodes.usage, hint);
+    this.name = 'ManifestError';
+  }
+}
+
+/**
+ * The manifest of the project in `root`, checked. An option it does not name (one added to the
+ * generator after the project was made) gets its off value, so the project renders as before.
+ */
+export async function readManifest(root: string): Promise<Manifest> {
+  const path = join(root, manifestPath);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new ManifestError(
+      `${root} has no ${manifestPath}, so it is not a project made by create-perf-app.`,
+      'Run this in the folder create-perf-app made (where .perf-app.json is), or pass --cwd DIR.',
+    );
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new ManifestError(`${path} is not valid JSON: ${(error as Error).message}.`, restoreHint);
+  }
+  const manifest = data as Partial<Manifest> | null;
+  if (
+    manifest?.generator?.name !== generator.name ||
+    typeof manifest.generator.version !== 'string'
+  ) {
+    throw new ManifestError(`${path} was not written by ${generator.name}.`, restoreHint);
+  }
+  if (typeof manifest.files !== 'object' || manifest.files === null) {
+    throw new ManifestError(`${path} has no "files" record.`, restoreHint);
+  }
+  return {
+    $schema: manifest.$schema ?? '',
+    generator: manifest.generator,
+    name: typeof manifest.name === 'string' ? manifest.name : await packageName(root),
+    answers: readAnswers(manifest.answers, path),
+    files: manifest.files,
+  };
+}
+
+const restoreHint = 'Restore it from version control (git checkout -- .perf-app.json).';
+
+function readAnswers(recorded: unknown, path: string): Answers {
+  if (typeof recorded !== 'object' || recorded === null) {
+    throw new ManifestError(`${path} has no "answers" record.`, restoreHint);
+  }
+  const answers: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(recorded)) {
+    if (!(optionKeys as readonly string[]).includes(key)) {
+      throw new ManifestError(
+        `${path} names an option this version of ${generator.name} does not know: "${key}".`,
+        `Run a version at least as new as the one that made the project (${generator.name}@latest).`,
+      );
+    }
+    const spec = specOf(key as OptionKey);
+    const valid =
+      spec.kind === 'toggle'
+        ? typeof value === 'boolean'
+        : spec.choices.some((choice) => choice.value === value);
+    if (!valid) {
+      throw new ManifestError(
+        `${path}: ${JSON.stringify(value)} is not a value of "${key}".`,
+        restoreHint,
+      );
+    }
+    answers[key] = value;
+  }
+  for (const key of optionKeys) answers[key] ??= offValue(key);
+  return answers as Answers;
+}
+
+// manifests written before the name was recorded: the package name, which was the same
+async function packageName(root: string): Promise<string> {
+  const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8').catch(() => '{}')) as {
+    name?: unknown;
+  };
+  if (typeof pkg.name !== 'string') {
+    throw new ManifestError(`${join(root, manifestPath)} names no project.`, restoreHint);
+  }
+  return pkg.name;
 }

@@ -129,6 +129,17 @@ export function specOf(key: OptionKey): OptionSpec {
   return optionSpecs[key];
 }
 
+/**
+ * The value that means "without it": a toggle's off, a choice's `none`, or else its default.
+ * An option a project's manifest does not name (added to the generator later) has this value.
+ */
+export function offValue(key: OptionKey): Answers[OptionKey] {
+  const spec = specOf(key);
+  if (spec.kind === 'toggle') return false;
+  return (spec.choices.find((c) => c.value === 'none')?.value ??
+    spec.default) as Answers[OptionKey];
+}
+
 export function defaultAnswers(): Answers {
   const answers: Record<string, unknown> = {};
   for (const key of optionKeys) answers[key] = optionSpecs[key].default;

@@ -34,7 +34,7 @@ export default function appGenerator(plop: NodePlopAPI): void {
   // last: the manifest hashes what every other action wrote
   plop.setActionType('manifest', async (data) => {
     const { project, tree } = data as AppData;
-    renderManifest(tree, project.answers);
+    renderManifest(tree, project.name, project.answers);
     return '.perf-app.json';
   });
 

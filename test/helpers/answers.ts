@@ -6,6 +6,7 @@ import {
   checkRules,
   defaultAnswers,
   frameworks,
+  offValue,
   optionKeys,
   specOf,
   type Answers,
@@ -40,12 +41,7 @@ export function allAnswerSets(): AnswerSet[] {
     }));
 }
 
-// "off" and "on" for each option: the value that means nothing, and the fullest one
-const offValue = (key: OptionKey): unknown => {
-  const spec = specOf(key);
-  if (spec.kind === 'toggle') return false;
-  return spec.choices.find((c) => c.value === 'none')?.value ?? spec.default;
-};
+// "on" for each option: the fullest value (offValue, in the option model, means without it)
 const onValue = (key: OptionKey): unknown => {
   const spec = specOf(key);
   if (spec.kind === 'toggle') return true;

@@ -78,7 +78,7 @@ describe('parseCommand', () => {
   });
 
   it('refuses a command word as a directory, and takes it written as a path', () => {
-    for (const word of commandWords) {
+    for (const word of commandWords.filter((w) => w !== 'check')) {
       const error = usageError([word, '--tracing', 'otlp']);
       expect(error.message).toContain(`"${word}" is a command word`);
       expect(error.hint).toContain(`./${word}`);
@@ -86,6 +86,22 @@ describe('parseCommand', () => {
     }
     // only the word itself: a name that starts with one is a name
     expect(request(['address-book']).dir).toBe('address-book');
+  });
+
+  it('parses check, with --cwd and --json only', () => {
+    expect(parseCommand(['check'])).toEqual({ kind: 'check', request: { cwd: '.', json: false } });
+    expect(parseCommand(['check', '--cwd', 'api', '--json'])).toEqual({
+      kind: 'check',
+      request: { cwd: 'api', json: true },
+    });
+    expect(usageError(['check', '--tracing', 'otlp']).message).toBe(
+      'check takes --cwd DIR and --json, not --tracing.',
+    );
+    const folder = usageError(['check', 'api']);
+    expect(folder.message).toContain('check takes no folder but --cwd');
+    expect(folder.hint).toContain('check --cwd api');
+    // a new project is made in [dir], never in --cwd
+    expect(usageError(['my-api', '--cwd', 'x']).message).toContain('--cwd names the project');
   });
 
   it('rejects an unknown short flag', () => {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildManifest, hashContent, manifestPath, type Manifest } from '../../src/manifest.js';
-import { defaultAnswers } from '../../src/options.js';
+import { defaultAnswers, optionKeys, specOf } from '../../src/options.js';
 import { Tree } from '../../src/tree.js';
 import { coveringSets, contentOf, generateOnce } from '../helpers/answers.js';
 import { repoRoot } from '../helpers/cli.js';
@@ -34,7 +34,7 @@ describe('buildManifest', () => {
     tree.add('src/b.ts', 'b', 'framework');
     tree.add(manifestPath, '{}', 'base');
     tree.add('a.txt', 'a', 'base');
-    const manifest = buildManifest(tree, defaultAnswers());
+    const manifest = buildManifest(tree, 'manifest-app', defaultAnswers());
     expect(Object.keys(manifest.files)).toEqual(['a.txt', 'src/b.ts']);
     expect(manifest.files['src/b.ts']).toEqual({ feature: 'framework', hash: hashContent('b') });
   });
@@ -81,6 +81,23 @@ describe.each(coveringSets())('.perf-app.json for $id', ({ answers }) => {
 });
 
 describe('schema/perf-app.schema.json', () => {
+  it('describes every option of the option model, with its values', () => {
+    const answers = (schema['properties'] as Record<string, Record<string, unknown>>)['answers'];
+    const properties = answers?.['properties'] as Record<
+      string,
+      { enum?: string[]; type?: string }
+    >;
+    expect(Object.keys(properties)).toEqual(optionKeys);
+    for (const key of optionKeys) {
+      const spec = specOf(key);
+      if (spec.kind === 'toggle') expect(properties[key], key).toEqual({ type: 'boolean' });
+      else
+        expect(properties[key]?.enum?.toSorted(), key).toEqual(
+          spec.choices.map((c) => c.value).toSorted(),
+        );
+    }
+  });
+
   it('rejects what a manifest must not be, so the check above can fail', async () => {
     const tree = await generateOnce('manifest-app', defaultAnswers());
     const good = JSON.parse(contentOf(tree, manifestPath)) as Manifest;
