@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generate } from './generate.js';
-import { hashContent, manifestPath, readManifest } from './manifest.js';
+import { hashContent, isBookkeeping, readManifest } from './manifest.js';
 import { generator } from './paths.js';
 
 export interface CheckReport {
@@ -71,7 +71,7 @@ export async function checkProject(root: string): Promise<CheckReport> {
   const now = new Map(
     tree
       .files()
-      .filter((file) => file.path !== manifestPath)
+      .filter((file) => !isBookkeeping(file.path))
       .map((file) => [file.path, hashContent(file.content)]),
   );
   const pending = [

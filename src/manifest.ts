@@ -4,12 +4,22 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { CliError, exitCodes } from './errors.js';
 import { offValue, optionKeys, specOf, type Answers, type OptionKey } from './options.js';
 import { generator } from './paths.js';
 import type { Tree } from './tree.js';
 
 export const manifestPath = '.perf-app.json';
+/**
+ * Every generated file as it was written, gzipped: the merge base of the next add, remove or
+ * update, which three-way merges each file the user edited. Without it only the same
+ * generator version could tell what it wrote (by rendering again).
+ */
+export const basePath = '.perf-app.base.json.gz';
+
+/** the tool's own record of the project, never a generated file of it */
+export const isBookkeeping = (path: string): boolean => path === manifestPath || path === basePath;
 
 export interface Manifest {
   $schema: string;
@@ -27,7 +37,7 @@ export function hashContent(content: string | Buffer): string {
 export function buildManifest(tree: Tree, name: string, answers: Answers): Manifest {
   const files: Manifest['files'] = {};
   for (const file of tree.files()) {
-    if (file.path !== manifestPath)
+    if (!isBookkeeping(file.path))
       files[file.path] = { feature: file.owner, hash: hashContent(file.content) };
   }
   return {
@@ -39,7 +49,41 @@ export function buildManifest(tree: Tree, name: string, answers: Answers): Manif
   };
 }
 
+/** a file of the base: text as it is, bytes in base64 */
+type BaseEntry = { text: string } | { base64: string };
+
+/** the base of the project in `tree`; deterministic, so the same tree gives the same bytes */
+export function buildBase(tree: Tree): Buffer {
+  const files: Record<string, BaseEntry> = {};
+  for (const file of tree.files()) {
+    if (isBookkeeping(file.path)) continue;
+    files[file.path] =
+      typeof file.content === 'string'
+        ? { text: file.content }
+        : { base64: file.content.toString('base64') };
+  }
+  return gzipSync(JSON.stringify({ files }), { level: 9 });
+}
+
+/** the files of a project's base, or undefined when it has none (or one that cannot be read) */
+export async function readBase(root: string): Promise<Map<string, string | Buffer> | undefined> {
+  try {
+    const { files } = JSON.parse(gunzipSync(await readFile(join(root, basePath))).toString()) as {
+      files: Record<string, BaseEntry>;
+    };
+    return new Map(
+      Object.entries(files).map(([path, entry]) => [
+        path,
+        'text' in entry ? entry.text : Buffer.from(entry.base64, 'base64'),
+      ]),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
 export function renderManifest(tree: Tree, name: string, answers: Answers): void {
+  tree.add(basePath, buildBase(tree), 'base');
   tree.add(
     manifestPath,
     `${JSON.stringify(buildManifest(tree, name, answers), null, 2)}\n`,

@@ -1,8 +1,17 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildManifest, hashContent, manifestPath, type Manifest } from '../../src/manifest.js';
+import {
+  basePath,
+  buildManifest,
+  hashContent,
+  manifestPath,
+  readBase,
+  type Manifest,
+} from '../../src/manifest.js';
 import { defaultAnswers, optionKeys, specOf } from '../../src/options.js';
 import { Tree } from '../../src/tree.js';
 import { coveringSets, contentOf, generateOnce } from '../helpers/answers.js';
@@ -55,16 +64,31 @@ describe.each(coveringSets())('.perf-app.json for $id', ({ answers }) => {
     expect(manifest.answers).toEqual(answers);
   });
 
-  it('records the owner and hash of every other file, and not itself', async () => {
+  it('records the owner and hash of every other file, and not itself or the base', async () => {
     const { tree, manifest } = await read();
-    const others = tree.files().filter((f) => f.path !== manifestPath);
+    const others = tree.files().filter((f) => f.path !== manifestPath && f.path !== basePath);
     expect(Object.keys(manifest.files)).toEqual(others.map((f) => f.path));
     expect(manifest.files).not.toHaveProperty([manifestPath]);
+    expect(manifest.files).not.toHaveProperty([basePath]);
     for (const file of others) {
       expect(manifest.files[file.path], file.path).toEqual({
         feature: file.owner,
         hash: hashContent(file.content),
       });
+    }
+  });
+
+  it('keeps every generated file as written in the base, bytes as bytes', async () => {
+    const { tree } = await read();
+    const dir = await mkdtemp(join(tmpdir(), 'cpa-base-'));
+    try {
+      await writeFile(join(dir, basePath), tree.get(basePath)?.content ?? '');
+      const base = await readBase(dir);
+      const generated = tree.files().filter((f) => f.path !== manifestPath && f.path !== basePath);
+      expect([...(base?.keys() ?? [])]).toEqual(generated.map((f) => f.path));
+      for (const file of generated) expect(base?.get(file.path), file.path).toEqual(file.content);
+    } finally {
+      await rm(dir, { recursive: true });
     }
   });
 

@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../src/generate.js';
+import { hashContent } from '../../src/manifest.js';
 import { frameworks } from '../../src/options.js';
 import type { Tree } from '../../src/tree.js';
 import { answersFor } from '../helpers/answers.js';
@@ -10,7 +11,10 @@ import { answersFor } from '../helpers/answers.js';
 function listing(tree: Tree, title: string): string {
   const files = tree.files();
   const index = files.map((f) => `  ${f.path}  (${f.owner})`).join('\n');
-  const bodies = files.map((f) => `==> ${f.path}  (${f.owner}) <==\n${f.content}`).join('\n');
+  // bytes (the gzipped merge base) by their hash: a change still shows, as one line
+  const body = (content: string | Buffer) =>
+    typeof content === 'string' ? content : `(${content.length} bytes, ${hashContent(content)})\n`;
+  const bodies = files.map((f) => `==> ${f.path}  (${f.owner}) <==\n${body(f.content)}`).join('\n');
   return `${title}\n${files.length} files:\n${index}\n\n${bodies}`;
 }
 
