@@ -35,7 +35,22 @@ export interface CheckRequest {
   json: boolean;
 }
 
+/** `add`, `remove`, `update`: the project in `cwd` rendered with changed answers, or anew */
+export interface RegenerateRequest {
+  command: 'add' | 'remove' | 'update';
+  cwd: string;
+  /** add: the answers given by flags */
+  given: Partial<Answers>;
+  /** remove: the options set back to their off value */
+  remove: OptionKey[];
+  dryRun: boolean;
+  json: boolean;
+  install: boolean;
+  allowDirty: boolean;
+}
+
 export type Command =
+  | { kind: 'regenerate'; request: RegenerateRequest }
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'create'; request: CreateRequest }
@@ -52,6 +67,7 @@ const runFlags = {
   json: { type: 'boolean' },
   force: { type: 'boolean' },
   cwd: { type: 'string' },
+  'allow-dirty': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const satisfies ParseArgsConfig['options'];
@@ -87,6 +103,10 @@ export function parseCommand(argv: string[]): Command {
   if (positionals[0] === 'check') {
     return { kind: 'check', request: checkRequest(values, positionals) };
   }
+  const [word] = positionals;
+  if (word === 'add' || word === 'remove' || word === 'update') {
+    return { kind: 'regenerate', request: regenerateRequest(word, values, positionals.slice(1)) };
+  }
   if (positionals.length > 1) {
     throw new UsageError(
       `Expected one project directory, got ${positionals.length}: ${positionals.join(' ')}`,
@@ -96,14 +116,16 @@ export function parseCommand(argv: string[]): Command {
   const [dir] = positionals;
   if (dir !== undefined && (commandWords as readonly string[]).includes(dir)) {
     throw new UsageError(
-      `"${dir}" is a command word, kept for changing an existing project, which this version of create-perf-app does not do yet (it does \`check\`).`,
+      `"${dir}" is a command word, kept for changing an existing project, which this version of create-perf-app does not do yet (it does check, add, remove and update).`,
       `To create a project in a folder named ${dir}, write it as a path: ./${dir}`,
     );
   }
-  if (values['cwd'] !== undefined) {
-    throw new UsageError(
-      '--cwd names the project a command such as `check` reads; a new project is made in [dir].',
-    );
+  for (const flag of ['cwd', 'allow-dirty'] as const) {
+    if (values[flag] !== undefined) {
+      throw new UsageError(
+        `--${flag} is for the commands on an existing project (check, add, remove, update); a new project is made in [dir].`,
+      );
+    }
   }
 
   const given: Record<string, unknown> = {};
@@ -136,6 +158,73 @@ export function parseCommand(argv: string[]): Command {
 }
 
 type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+const regenerateFlags = new Set(['cwd', 'dry-run', 'json', 'install', 'no-install', 'allow-dirty']);
+
+function regenerateRequest(
+  command: RegenerateRequest['command'],
+  values: Values,
+  names: string[],
+): RegenerateRequest {
+  const given: Record<string, unknown> = {};
+  for (const key of optionKeys) {
+    const value = readOption(key, values);
+    if (value !== undefined) given[key] = value;
+  }
+  const stray = Object.keys(values).find(
+    (flag) => !regenerateFlags.has(flag) && !(command === 'add' && isOptionFlag(flag)),
+  );
+  if (stray !== undefined) {
+    throw new UsageError(
+      command === 'add'
+        ? `add takes the option flags of create and --cwd, --dry-run, --json, --no-install, --allow-dirty; not --${stray}.`
+        : `${command} takes --cwd, --dry-run, --json, --no-install and --allow-dirty; not --${stray}.`,
+    );
+  }
+  if (command === 'add' && Object.keys(given).length === 0) {
+    throw new UsageError(
+      'add needs the options to set, as create takes them.',
+      'For example: create-perf-app add --tracing otlp --workers',
+    );
+  }
+  if (command !== 'remove' && names.length > 0) {
+    throw new UsageError(`${command} takes no names: got ${names.join(' ')}.`);
+  }
+  const remove = names.map((name) => {
+    const key = optionKeys.find((k) => specOf(k).flag === name);
+    if (key === undefined || key === 'framework') {
+      const removable = optionKeys.filter((k) => k !== 'framework').map((k) => specOf(k).flag);
+      throw new UsageError(
+        `"${name}" is not an option remove can take back. It takes: ${removable.join(', ')}.`,
+      );
+    }
+    return key;
+  });
+  if (command === 'remove' && remove.length === 0) {
+    throw new UsageError(
+      'remove needs the options to take back.',
+      'For example: create-perf-app remove tracing http-client',
+    );
+  }
+  const cwd = values['cwd'];
+  return {
+    command,
+    cwd: typeof cwd === 'string' ? cwd : '.',
+    given: given as Partial<Answers>,
+    remove,
+    dryRun: values['dry-run'] === true || values['json'] === true,
+    json: values['json'] === true,
+    install: toggle(values, 'install') ?? true,
+    allowDirty: values['allow-dirty'] === true,
+  };
+}
+
+function isOptionFlag(flag: string): boolean {
+  return optionKeys.some((key) => {
+    const spec = specOf(key);
+    return flag === spec.flag || (spec.kind === 'toggle' && flag === `no-${spec.flag}`);
+  });
+}
 
 function checkRequest(values: Values, positionals: string[]): CheckRequest {
   if (positionals.length > 1) {

@@ -25,6 +25,16 @@ export interface CheckReport {
 // a line git merge-file or our own merges write: seven signs and a space, at a line's start
 const markers = /^(<{7}|>{7}) /m;
 
+/** the files among `paths` (relative to `root`) that hold conflict markers */
+export async function filesWithMarkers(root: string, paths: string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const path of paths) {
+    const content = await readFile(join(root, path), 'utf8').catch(() => '');
+    if (markers.test(content)) found.push(path);
+  }
+  return found;
+}
+
 /** reads the project in `root` and says whether it is current */
 export async function checkProject(root: string): Promise<CheckReport> {
   const manifest = await readManifest(root);
@@ -34,9 +44,7 @@ export async function checkProject(root: string): Promise<CheckReport> {
     onDisk.set(path, await readFile(join(root, path)).catch(() => undefined));
   }
 
-  const conflicted = [...onDisk]
-    .filter(([, content]) => content !== undefined && markers.test(content.toString('utf8')))
-    .map(([path]) => path);
+  const conflicted = await filesWithMarkers(root, Object.keys(manifest.files));
   const edited = [...onDisk]
     .filter(([path, content]) => {
       const recorded = manifest.files[path]?.hash;

@@ -7,6 +7,7 @@ import { runCheck } from './check-command.js';
 import { create } from './create.js';
 import { CliError, exitCodes } from './errors.js';
 import { helpText } from './help.js';
+import { regenerate } from './regenerate/command.js';
 import { generator } from './paths.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -23,6 +24,8 @@ async function main(argv: string[]): Promise<number> {
       return exitCodes.ok;
     case 'check':
       return runCheck(command.request);
+    case 'regenerate':
+      return regenerate(command.request);
   }
 }
 

@@ -44,7 +44,8 @@ export function buildManifest(tree: Tree, name: string, answers: Answers): Manif
     $schema: `https://unpkg.com/${generator.name}@${generator.version}/schema/perf-app.schema.json`,
     generator,
     name,
-    answers,
+    // in the option model's order, however they were put together
+    answers: Object.fromEntries(optionKeys.map((key) => [key, answers[key]])) as Answers,
     files,
   };
 }

@@ -95,10 +95,16 @@ describe.concurrent('a name npm would refuse', () => {
     expect(result.stderr).toContain('--no-install');
   });
 
-  it('refuses a command word as the directory, naming ./add', async ({ cwd }) => {
-    const { stderr } = await refused(cwd, ['add', '--tracing', 'otlp', '--yes', '--no-install']);
-    expect(stderr).toContain('"add" is a command word');
-    expect(stderr).toContain('./add');
+  it('refuses a command word as the directory, naming ./route', async ({ cwd }) => {
+    const { stderr } = await refused(cwd, ['route', '--tracing', 'otlp', '--yes', '--no-install']);
+    expect(stderr).toContain('"route" is a command word');
+    expect(stderr).toContain('./route');
+  });
+
+  it('add outside a project says where to run it, and writes nothing', async ({ cwd }) => {
+    const { stderr } = await refused(cwd, ['add', '--tracing', 'otlp', '--no-install']);
+    expect(stderr).toContain('has no .perf-app.json');
+    expect(stderr).toContain('--cwd');
   });
 
   it('refuses the name of a dependency of the chosen framework', async ({ cwd }) => {

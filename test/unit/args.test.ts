@@ -78,7 +78,8 @@ describe('parseCommand', () => {
   });
 
   it('refuses a command word as a directory, and takes it written as a path', () => {
-    for (const word of commandWords.filter((w) => w !== 'check')) {
+    const built = ['check', 'add', 'remove', 'update'];
+    for (const word of commandWords.filter((w) => !built.includes(w))) {
       const error = usageError([word, '--tracing', 'otlp']);
       expect(error.message).toContain(`"${word}" is a command word`);
       expect(error.hint).toContain(`./${word}`);
@@ -101,7 +102,46 @@ describe('parseCommand', () => {
     expect(folder.message).toContain('check takes no folder but --cwd');
     expect(folder.hint).toContain('check --cwd api');
     // a new project is made in [dir], never in --cwd
-    expect(usageError(['my-api', '--cwd', 'x']).message).toContain('--cwd names the project');
+    expect(usageError(['my-api', '--cwd', 'x']).message).toContain(
+      '--cwd is for the commands on an existing project',
+    );
+  });
+
+  it('parses add, remove and update with their flags', () => {
+    const base = {
+      cwd: '.',
+      given: {},
+      remove: [],
+      dryRun: false,
+      json: false,
+      install: true,
+      allowDirty: false,
+    };
+    expect(parseCommand(['add', '--tracing', 'otlp', '--no-workers', '--cwd', 'api'])).toEqual({
+      kind: 'regenerate',
+      request: { ...base, command: 'add', cwd: 'api', given: { workers: false, tracing: 'otlp' } },
+    });
+    expect(parseCommand(['remove', 'tracing', 'http-client', '--dry-run'])).toEqual({
+      kind: 'regenerate',
+      request: { ...base, command: 'remove', remove: ['tracing', 'httpClient'], dryRun: true },
+    });
+    expect(parseCommand(['update', '--json', '--no-install', '--allow-dirty'])).toEqual({
+      kind: 'regenerate',
+      request: {
+        ...base,
+        command: 'update',
+        dryRun: true,
+        json: true,
+        install: false,
+        allowDirty: true,
+      },
+    });
+    expect(usageError(['add', '--yes', '--tracing', 'otlp']).message).toContain('not --yes');
+    expect(usageError(['remove', 'tracing', '--tracing', 'otlp']).message).toContain(
+      'not --tracing',
+    );
+    expect(usageError(['remove', 'compresion']).message).toContain('It takes: cache, db,');
+    expect(usageError(['update', 'now']).message).toBe('update takes no names: got now.');
   });
 
   it('rejects an unknown short flag', () => {
