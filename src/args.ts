@@ -4,13 +4,13 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './errors.js';
 import { optionKeys, specOf, type Answers, type OptionKey } from './options.js';
+import { routeMethods, type RouteMethod, type RouteSpec } from './routes.js';
 
 export const packageManagers = ['npm', 'pnpm', 'yarn', 'bun'] as const;
 
 /**
- * Words kept for the commands that change an existing project, so that `create-perf-app add
- * --tracing otlp` never creates a project called add. A folder of such a name is still
- * created when written as a path: `./add`.
+ * The commands on an existing project: `create-perf-app add --tracing otlp` never creates a
+ * project called add. A folder of such a name is still created when written as a path: `./add`.
  */
 export const commandWords = ['add', 'remove', 'update', 'route', 'check'] as const;
 export type PackageManager = (typeof packageManagers)[number];
@@ -37,12 +37,14 @@ export interface CheckRequest {
 
 /** `add`, `remove`, `update`: the project in `cwd` rendered with changed answers, or anew */
 export interface RegenerateRequest {
-  command: 'add' | 'remove' | 'update';
+  command: 'add' | 'remove' | 'update' | 'route';
   cwd: string;
   /** add: the answers given by flags */
   given: Partial<Answers>;
   /** remove: the options set back to their off value */
   remove: OptionKey[];
+  /** route: the route to add */
+  route?: RouteSpec;
   dryRun: boolean;
   json: boolean;
   install: boolean;
@@ -68,6 +70,8 @@ const runFlags = {
   force: { type: 'boolean' },
   cwd: { type: 'string' },
   'allow-dirty': { type: 'boolean' },
+  cached: { type: 'boolean' },
+  method: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const satisfies ParseArgsConfig['options'];
@@ -104,7 +108,7 @@ export function parseCommand(argv: string[]): Command {
     return { kind: 'check', request: checkRequest(values, positionals) };
   }
   const [word] = positionals;
-  if (word === 'add' || word === 'remove' || word === 'update') {
+  if (word === 'add' || word === 'remove' || word === 'update' || word === 'route') {
     return { kind: 'regenerate', request: regenerateRequest(word, values, positionals.slice(1)) };
   }
   if (positionals.length > 1) {
@@ -114,16 +118,10 @@ export function parseCommand(argv: string[]): Command {
   }
 
   const [dir] = positionals;
-  if (dir !== undefined && (commandWords as readonly string[]).includes(dir)) {
-    throw new UsageError(
-      `"${dir}" is a command word, kept for changing an existing project, which this version of create-perf-app does not do yet (it does check, add, remove and update).`,
-      `To create a project in a folder named ${dir}, write it as a path: ./${dir}`,
-    );
-  }
-  for (const flag of ['cwd', 'allow-dirty'] as const) {
+  for (const flag of ['cwd', 'allow-dirty', 'cached', 'method'] as const) {
     if (values[flag] !== undefined) {
       throw new UsageError(
-        `--${flag} is for the commands on an existing project (check, add, remove, update); a new project is made in [dir].`,
+        `--${flag} is for the commands on an existing project (check, add, remove, update, route); a new project is made in [dir].`,
       );
     }
   }
@@ -172,7 +170,10 @@ function regenerateRequest(
     if (value !== undefined) given[key] = value;
   }
   const stray = Object.keys(values).find(
-    (flag) => !regenerateFlags.has(flag) && !(command === 'add' && isOptionFlag(flag)),
+    (flag) =>
+      !regenerateFlags.has(flag) &&
+      !(command === 'add' && isOptionFlag(flag)) &&
+      !(command === 'route' && (flag === 'cached' || flag === 'method')),
   );
   if (stray !== undefined) {
     throw new UsageError(
@@ -187,6 +188,7 @@ function regenerateRequest(
       'For example: create-perf-app add --tracing otlp --workers',
     );
   }
+  if (command === 'route') return { ...routeRequest(values, names), ...runOptions(values) };
   if (command !== 'remove' && names.length > 0) {
     throw new UsageError(`${command} takes no names: got ${names.join(' ')}.`);
   }
@@ -206,16 +208,39 @@ function regenerateRequest(
       'For example: create-perf-app remove tracing http-client',
     );
   }
+  return { command, given: given as Partial<Answers>, remove, ...runOptions(values) };
+}
+
+function runOptions(values: Values) {
   const cwd = values['cwd'];
   return {
-    command,
     cwd: typeof cwd === 'string' ? cwd : '.',
-    given: given as Partial<Answers>,
-    remove,
     dryRun: values['dry-run'] === true || values['json'] === true,
     json: values['json'] === true,
     install: toggle(values, 'install') ?? true,
     allowDirty: values['allow-dirty'] === true,
+  };
+}
+
+function routeRequest(values: Values, names: string[]) {
+  const [name, ...more] = names;
+  if (name === undefined || more.length > 0) {
+    throw new UsageError(
+      name === undefined ? 'route needs a name.' : `route takes one name: got ${names.join(' ')}.`,
+      'For example: create-perf-app route orders --cached, or route orders --method POST',
+    );
+  }
+  const method = typeof values['method'] === 'string' ? values['method'].toUpperCase() : 'GET';
+  if (!(routeMethods as readonly string[]).includes(method)) {
+    throw new UsageError(
+      `Unknown value for --method: "${String(values['method'])}". Use one of: ${routeMethods.join(', ')}.`,
+    );
+  }
+  return {
+    command: 'route' as const,
+    given: {},
+    remove: [],
+    route: { name, method: method as RouteMethod, cached: values['cached'] === true },
   };
 }
 

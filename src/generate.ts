@@ -1,12 +1,17 @@
 import type nodePlop from 'node-plop';
 import { activeFeatures } from './features/index.js';
 import type { Answers } from './options.js';
+import type { RouteSpec } from './routes.js';
 import type { Project } from './render/project.js';
 import { Tree } from './tree.js';
 
 /** renders a project into a new in-memory tree; nothing touches the disk */
-export async function generate(name: string, answers: Answers): Promise<Tree> {
-  const project: Project = { name, answers, features: activeFeatures(answers) };
+export async function generate(
+  name: string,
+  answers: Answers,
+  routes: readonly RouteSpec[] = [],
+): Promise<Tree> {
+  const project: Project = { name, answers, features: activeFeatures(answers), routes };
   const tree = new Tree();
   const plop = await loadPlop();
   const { failures } = await plop.getGenerator('app').runActions({ project, tree });

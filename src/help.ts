@@ -20,12 +20,15 @@ export function helpText(): string {
 Usage:
   npm create perf-app@latest [dir] -- [flags]
   npx create-perf-app [dir] [flags]
-  npx create-perf-app add|remove|update|check [...] [--cwd DIR]
+  npx create-perf-app add|remove|update|route|check [...] [--cwd DIR]
 
 In a project it made (your edits are merged, never lost):
 ${row('add <option flags>', 'set those options, as create takes them: add --tracing otlp')}
 ${row('remove <option> ...', 'take options back to off: remove tracing http-client')}
 ${row('update', "render the project's answers with this version")}
+${row('route NAME', 'a route of yours in src/routes/NAME.ts, registered, with its test')}
+${row('  --method M', 'GET (default), POST, PUT or DELETE')}
+${row('  --cached', 'answered through the cache: X-Cache MISS, then HIT (GET)')}
 ${row('check', 'exit 0 when the project is what its answers render (edits aside),')}
 ${row('', '1 with the reason when a conflict or an update is pending (for CI)')}
 ${row('  --dry-run, --json', 'show the diff or the plan; write nothing')}

@@ -8,6 +8,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { CliError, exitCodes } from './errors.js';
 import { offValue, optionKeys, specOf, type Answers, type OptionKey } from './options.js';
 import { generator } from './paths.js';
+import { readRoutes, type RouteSpec } from './routes.js';
 import type { Tree } from './tree.js';
 
 export const manifestPath = '.perf-app.json';
@@ -27,6 +28,8 @@ export interface Manifest {
   /** the package name the project was generated with; a later render uses it again */
   name: string;
   answers: Answers;
+  /** the routes made by `create-perf-app route`, rendered with the project */
+  routes: RouteSpec[];
   files: Record<string, { feature: string; hash: string }>;
 }
 
@@ -34,7 +37,12 @@ export function hashContent(content: string | Buffer): string {
   return `sha256-${createHash('sha256').update(content).digest('base64')}`;
 }
 
-export function buildManifest(tree: Tree, name: string, answers: Answers): Manifest {
+export function buildManifest(
+  tree: Tree,
+  name: string,
+  answers: Answers,
+  routes: readonly RouteSpec[] = [],
+): Manifest {
   const files: Manifest['files'] = {};
   for (const file of tree.files()) {
     if (!isBookkeeping(file.path))
@@ -46,6 +54,7 @@ export function buildManifest(tree: Tree, name: string, answers: Answers): Manif
     name,
     // in the option model's order, however they were put together
     answers: Object.fromEntries(optionKeys.map((key) => [key, answers[key]])) as Answers,
+    routes: [...routes],
     files,
   };
 }
@@ -83,11 +92,16 @@ export async function readBase(root: string): Promise<Map<string, string | Buffe
   }
 }
 
-export function renderManifest(tree: Tree, name: string, answers: Answers): void {
+export function renderManifest(
+  tree: Tree,
+  name: string,
+  answers: Answers,
+  routes: readonly RouteSpec[],
+): void {
   tree.add(basePath, buildBase(tree), 'base');
   tree.add(
     manifestPath,
-    `${JSON.stringify(buildManifest(tree, name, answers), null, 2)}\n`,
+    `${JSON.stringify(buildManifest(tree, name, answers, routes), null, 2)}\n`,
     'base',
   );
 }
@@ -136,8 +150,15 @@ export async function readManifest(root: string): Promise<Manifest> {
     generator: manifest.generator,
     name: typeof manifest.name === 'string' ? manifest.name : await packageName(root),
     answers: readAnswers(manifest.answers, path),
+    routes: recordedRoutes(manifest.routes, path),
     files: manifest.files,
   };
+}
+
+function recordedRoutes(recorded: unknown, path: string): RouteSpec[] {
+  const routes = readRoutes(recorded);
+  if (typeof routes === 'string') throw new ManifestError(`${path}: ${routes}.`, restoreHint);
+  return routes;
 }
 
 const restoreHint = 'Restore it from version control (git checkout -- .perf-app.json).';

@@ -5,7 +5,8 @@ import type { NodePlopAPI } from 'node-plop';
 import { renderManifest } from '../manifest.js';
 import { layersOf, type Project } from '../render/project.js';
 import { renderDotfiles, renderGlossary, renderPackageJson } from '../render/shared-files.js';
-import { renderLayer } from '../render/templates.js';
+import { renderLayer, renderRoute } from '../render/templates.js';
+import type { RouteSpec } from '../routes.js';
 import type { Tree } from '../tree.js';
 
 export interface AppData {
@@ -18,6 +19,11 @@ export default function appGenerator(plop: NodePlopAPI): void {
     const { project, tree } = data as AppData;
     renderLayer(tree, config['layer'] as string, config['owner'] as string, project);
     return config['layer'] as string;
+  });
+  plop.setActionType('route', async (data, config) => {
+    const { project, tree } = data as AppData;
+    renderRoute(tree, config['route'] as RouteSpec, project);
+    return `src/routes/${(config['route'] as RouteSpec).name}.ts`;
   });
   plop.setActionType('shared-files', async (data) => {
     const { project, tree } = data as AppData;
@@ -34,7 +40,7 @@ export default function appGenerator(plop: NodePlopAPI): void {
   // last: the manifest hashes what every other action wrote
   plop.setActionType('manifest', async (data) => {
     const { project, tree } = data as AppData;
-    renderManifest(tree, project.name, project.answers);
+    renderManifest(tree, project.name, project.answers, project.routes);
     return '.perf-app.json';
   });
 
@@ -47,6 +53,7 @@ export default function appGenerator(plop: NodePlopAPI): void {
         ...project.features.flatMap((feature) =>
           layersOf(feature, project).map((layer) => ({ type: 'layer', layer, owner: feature.id })),
         ),
+        ...project.routes.map((route) => ({ type: 'route', route })),
         { type: 'shared-files' },
         { type: 'glossary' },
         { type: 'manifest' },

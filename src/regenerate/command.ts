@@ -13,7 +13,15 @@ import { CliError, UsageError, exitCodes } from '../errors.js';
 import { filesWithMarkers } from '../check.js';
 import { generate } from '../generate.js';
 import { installDependencies } from '../install.js';
-import { basePath, isBookkeeping, manifestPath, readBase, readManifest } from '../manifest.js';
+import {
+  basePath,
+  isBookkeeping,
+  manifestPath,
+  readBase,
+  readManifest,
+  type Manifest,
+} from '../manifest.js';
+import { checkRoute, routeNames } from '../routes.js';
 import { checkRules, describeValue, offValue, type Answers } from '../options.js';
 import { generator } from '../paths.js';
 import { applyChanges, changesOf } from './apply.js';
@@ -27,6 +35,18 @@ export async function regenerate(request: RegenerateRequest): Promise<number> {
   const answers = nextAnswers(request, manifest.answers);
   const broken = checkRules(answers);
   if (broken.length > 0) throw new UsageError(broken.join('\n'));
+  const routes = [...manifest.routes];
+  if (request.route) {
+    const wrong = checkRoute(request.route, answers, routes);
+    if (wrong) throw new UsageError(wrong);
+    routes.push(request.route);
+  }
+  const cachedRoute = routes.find((route) => route.cached);
+  if (cachedRoute && answers.cache === 'none') {
+    throw new UsageError(
+      `The route ${cachedRoute.name} is cached, so the project keeps a cache: choose another --cache, or leave it.`,
+    );
+  }
 
   // 2. nothing is planned over unresolved conflicts or uncommitted work
   const conflicted = await filesWithMarkers(root, Object.keys(manifest.files));
@@ -40,12 +60,10 @@ export async function regenerate(request: RegenerateRequest): Promise<number> {
   if (!request.dryRun && !request.allowDirty) await refuseDirtyTree(root);
 
   // 3. the merge base: what was generated last time
-  const base =
-    (await readBase(root)) ??
-    (await rerenderedBase(manifest.generator.version, manifest.name, manifest.answers));
+  const base = (await readBase(root)) ?? (await rerenderedBase(manifest));
 
   // 4. the plan
-  const tree = await generate(manifest.name, answers);
+  const tree = await generate(manifest.name, answers, routes);
   const next = new Map<string, Content>(
     tree
       .files()
@@ -223,6 +241,10 @@ function nextAnswers(request: RegenerateRequest, recorded: Answers): Answers {
 /** how the plan is named, in the markers' label and the summary */
 function commandLine(request: RegenerateRequest, before: Answers, after: Answers): string {
   if (request.command === 'update') return 'update';
+  if (request.route) {
+    const { method, cached } = request.route;
+    return `route ${request.route.name}${method === 'GET' ? '' : ` --method ${method}`}${cached ? ' --cached' : ''} (${routeNames(request.route).path})`;
+  }
   const changed = (Object.keys(after) as (keyof Answers)[]).filter(
     (key) => after[key] !== before[key],
   );
@@ -246,11 +268,12 @@ async function refuseDirtyTree(root: string): Promise<void> {
 }
 
 /** a project made before the base was kept: the same version renders what it wrote then */
-async function rerenderedBase(
-  version: string,
-  name: string,
-  answers: Answers,
-): Promise<Map<string, Content>> {
+async function rerenderedBase({
+  generator: { version },
+  name,
+  answers,
+  routes,
+}: Manifest): Promise<Map<string, Content>> {
   if (version !== generator.version) {
     throw new CliError(
       `${basePath} is missing, and ${generator.name} ${generator.version} cannot rebuild what ${version} generated.`,
@@ -258,7 +281,7 @@ async function rerenderedBase(
       `Restore it from git, or run ${generator.name}@${version} for this command.`,
     );
   }
-  const tree = await generate(name, answers);
+  const tree = await generate(name, answers, routes);
   return new Map(
     tree
       .files()

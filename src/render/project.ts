@@ -3,6 +3,7 @@
 
 import type { Contribution, Feature } from '../features/types.js';
 import type { Answers } from '../options.js';
+import type { RouteSpec } from '../routes.js';
 
 /** everything a project's files are rendered from */
 export interface Project {
@@ -10,6 +11,8 @@ export interface Project {
   name: string;
   answers: Answers;
   features: readonly Feature[];
+  /** the user's routes made by `create-perf-app route` */
+  routes: readonly RouteSpec[];
 }
 
 /** the modules the features ask Node.js to load before the app (see `Feature.preload`) */

@@ -4,7 +4,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import Handlebars from 'handlebars';
-import type { SlotName } from '../features/types.js';
+import type { SlotEntries, SlotName } from '../features/types.js';
+import type { Answers } from '../options.js';
+import { routeNames, type RouteSpec } from '../routes.js';
 import { templatesDir } from '../paths.js';
 import type { Tree } from '../tree.js';
 import { envSchemaLine, envSpelling } from './env.js';
@@ -38,6 +40,53 @@ function compile(file: string): HandlebarsTemplateDelegate {
     compiled.set(file, template);
   }
   return template;
+}
+
+/** the user's route files made by `create-perf-app route`: a module and its test each */
+export function renderRoute(tree: Tree, route: RouteSpec, project: Project): void {
+  const { routes, path, file } = routeNames(route);
+  // one template per kind: a read, a write (POST 201, PUT 200), a delete, a cached read
+  const kind = route.cached
+    ? 'cached'
+    : route.method === 'GET'
+      ? 'get'
+      : route.method === 'DELETE'
+        ? 'delete'
+        : 'write';
+  const data = {
+    name: route.name,
+    routes,
+    path,
+    method: route.method,
+    lower: route.method.toLowerCase(),
+    status: route.method === 'POST' ? 201 : 200,
+  };
+  const dir = join(templatesDir, 'routes');
+  const render = (template: string) => sortImports(compile(join(dir, template))(data));
+  tree.add(file, render(`${project.answers.framework}/${kind}.ts.hbs`), 'routes');
+  tree.add(`test/${route.name}.test.ts`, render(`common/${kind}.test.ts.hbs`), 'routes');
+}
+
+/**
+ * A route's registration in the app and its README row; its handler's wiring has what it
+ * needs from the context (the cache, for a cached one).
+ */
+function routeSlots(route: RouteSpec, framework: Answers['framework']): SlotEntries<SlotName> {
+  const { routes, path } = routeNames(route);
+  const imports = [`import { ${routes} } from './routes/${route.name}.js';`];
+  const registration = {
+    fastify: `await app.register(${routes}${route.cached ? ', { cache: context.cache }' : ''});`,
+    express: `app.use(${routes}(${route.cached ? 'context.cache' : ''}));`,
+    hono: `app.route('/', ${routes}(${route.cached ? 'context.cache' : ''}));`,
+  }[framework];
+  const what = route.cached ? 'yours, answered through the cache' : 'yours';
+  return {
+    'app.imports': imports,
+    'app.routes': [registration],
+    'readme.routes': [
+      `| \`${route.method} ${path}\` | ${what}: \`src/routes/${route.name}.ts\`, made by \`create-perf-app route ${route.name}\` |`,
+    ],
+  };
 }
 
 /** walks a template folder; files ending in .hbs are rendered, all others copied as they are */
@@ -111,6 +160,11 @@ export function collectSlots(project: Project): Map<SlotName, string[]> {
       for (const [name, entries] of Object.entries(contribution.slots ?? {})) {
         push(name as SlotName, entries);
       }
+    }
+  }
+  for (const route of project.routes) {
+    for (const [name, entries] of Object.entries(routeSlots(route, project.answers.framework))) {
+      push(name as SlotName, entries);
     }
   }
   return slots;

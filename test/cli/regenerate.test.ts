@@ -226,6 +226,22 @@ async function agedProject(answers: Answers) {
   return { dir, current, older };
 }
 
+describe('remove', () => {
+  it("keeps a dependency the user's own code still imports, and drops the others", async () => {
+    const dir = await project({ ...defaultAnswers(), httpClient: true });
+    await writeFile(
+      join(dir, 'src/mine.ts'),
+      "import { request } from 'undici';\nexport { request };\n",
+    );
+    expect(await run(dir, { command: 'remove', remove: ['httpClient'] })).toBe(0);
+    const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    expect(pkg.dependencies['undici']).toBeDefined();
+    expect(pkg.dependencies['cockatiel']).toBeUndefined();
+  });
+});
+
 describe('update', () => {
   it("brings a newer generator's change into an untouched file, and records the version", async () => {
     const { dir, current } = await agedProject(defaultAnswers());
@@ -326,5 +342,49 @@ describe('the CLI on a project', () => {
     const empty = await cli(dir, ['add']);
     expect(empty.exitCode).toBe(2);
     expect(empty.stderr).toContain('add needs the options to set');
+  });
+});
+
+describe.each(frameworks)('route on %s', (framework) => {
+  const routes = [
+    { name: 'orders', method: 'GET', cached: true },
+    { name: 'order-lines', method: 'POST', cached: false },
+    { name: 'sessions', method: 'DELETE', cached: false },
+  ] as const;
+
+  it('route NAME gives the bytes of a project rendered with the route, and keeps it through add', async () => {
+    const answers = { ...defaultAnswers(), framework };
+    const dir = await project(answers);
+    for (const route of routes) expect(await run(dir, { command: 'route', route })).toBe(0);
+    const wanted = join(scratch.path, String((made += 1)), 'api');
+    await writeTree(await generate('api', answers, routes), wanted);
+    expect(await pictureOf(dir)).toEqual(await pictureOf(wanted));
+    // the routes are recorded: an option added later keeps them registered
+    expect(await run(dir, { command: 'add', given: { workers: true } })).toBe(0);
+    const app = await readFile(join(dir, 'src/app.ts'), 'utf8');
+    for (const route of routes) expect(app).toContain(`./routes/${route.name}.js`);
+  });
+
+  it('refuses a route taken, a cached one without a cache, and removing the cache it needs', async () => {
+    const dir = await project({ ...defaultAnswers(), framework, cache: 'none' });
+    await expect(
+      run(dir, { command: 'route', route: { name: 'orders', method: 'GET', cached: true } }),
+    ).rejects.toThrow('needs the cache');
+    expect(
+      await run(dir, { command: 'route', route: { name: 'orders', method: 'GET', cached: false } }),
+    ).toBe(0);
+    await expect(
+      run(dir, { command: 'route', route: { name: 'orders', method: 'PUT', cached: false } }),
+    ).rejects.toThrow('has a route called orders already');
+    const cached = await project({ ...defaultAnswers(), framework });
+    expect(
+      await run(cached, {
+        command: 'route',
+        route: { name: 'stats', method: 'GET', cached: true },
+      }),
+    ).toBe(0);
+    await expect(run(cached, { command: 'remove', remove: ['cache'] })).rejects.toThrow(
+      'The route stats is cached',
+    );
   });
 });

@@ -1,6 +1,6 @@
-// add and remove from the packed tool, on each framework's default app: the regenerated app
-// type-checks, lints, builds, passes the tests of what was added and answers its route; removed
-// again, it is the app it was, byte for byte.
+// add, remove and route from the packed tool, on each framework's default app: the
+// regenerated app type-checks, lints, builds, passes the tests of what was added and answers
+// its routes; removed again, it is the app it was, byte for byte.
 
 import { execa } from 'execa';
 import { cp, mkdir, readdir, rm } from 'node:fs/promises';
@@ -63,4 +63,39 @@ describe.each(sets)('$answers.framework', (set) => {
     expect(removed.exitCode, `${removed.stdout}\n${removed.stderr}`).toBe(0);
     expect(await source(dir)).toEqual(await source(appDir(set)));
   }, 60_000);
+
+  it('route orders --cached and route notes --method POST: checked, tested, answering', async () => {
+    for (const args of [
+      ['orders', '--cached'],
+      ['notes', '--method', 'POST'],
+    ]) {
+      const routed = await tool(dir, ['route', ...args, '--no-install']);
+      expect(routed.exitCode, `${routed.stdout}\n${routed.stderr}`).toBe(0);
+    }
+    for (const [command, ...args] of [
+      ['npx', 'tsc', '--noEmit', '-p', '.'],
+      ['npm', 'run', 'lint'],
+      ['npm', 'run', 'build'],
+      ['npx', 'vitest', 'run', 'test/orders.test.ts', 'test/notes.test.ts'],
+    ] as const) {
+      const result = await run(command, args);
+      expect(result.exitCode, `${command} ${args.join(' ')}\n${result.all}`).toBe(0);
+    }
+    const app = await boot(dir);
+    try {
+      const first = await fetch(`${app.url}/api/orders`);
+      expect(first.headers.get('x-cache')).toBe('MISS');
+      await first.arrayBuffer();
+      expect((await fetch(`${app.url}/api/orders`)).headers.get('x-cache')).toBe('HIT');
+      const posted = await fetch(`${app.url}/api/notes`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"text":"hello"}',
+      });
+      expect(posted.status).toBe(201);
+    } finally {
+      app.process.kill('SIGTERM');
+      await app.process;
+    }
+  }, 240_000);
 });

@@ -13,6 +13,7 @@ const known = new Set([
   'const',
   'enum',
   'pattern',
+  'items',
 ]);
 
 function typeOf(value: unknown): string {
@@ -46,6 +47,11 @@ export function validate(schema: Schema, value: unknown, path = '$'): string[] {
     !new RegExp(schema['pattern'] as string, 'u').test(value)
   )
     problems.push(`${path}: "${value}" does not match ${String(schema['pattern'])}`);
+  if ('items' in schema && Array.isArray(value)) {
+    value.forEach((item, index) => {
+      problems.push(...validate(schema['items'] as Schema, item, `${path}[${index}]`));
+    });
+  }
   if (typeOf(value) === 'object') {
     const object = value as Record<string, unknown>;
     for (const key of (schema['required'] as string[] | undefined) ?? []) {

@@ -77,12 +77,16 @@ describe('parseCommand', () => {
     expect(error.hint).toContain('--help');
   });
 
-  it('refuses a command word as a directory, and takes it written as a path', () => {
-    const built = ['check', 'add', 'remove', 'update'];
-    for (const word of commandWords.filter((w) => !built.includes(w))) {
-      const error = usageError([word, '--tracing', 'otlp']);
-      expect(error.message).toContain(`"${word}" is a command word`);
-      expect(error.hint).toContain(`./${word}`);
+  it('reads a command word as the command, and takes it written as a path as a folder', () => {
+    const argv: Record<(typeof commandWords)[number], string[]> = {
+      add: ['--workers'],
+      remove: ['workers'],
+      update: [],
+      route: ['orders'],
+      check: [],
+    };
+    for (const word of commandWords) {
+      expect(['check', 'regenerate'], word).toContain(parseCommand([word, ...argv[word]]).kind);
       expect(request([`./${word}`, '--yes']).dir).toBe(`./${word}`);
     }
     // only the word itself: a name that starts with one is a name
