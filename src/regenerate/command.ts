@@ -1,6 +1,6 @@
-// create-perf-app add | remove | update, in an existing project: render the project with its
-// new answers (or this version), plan each file against the user's and the merge base, show or
-// write the plan at once, then install when package.json changed.
+// create-perf-app add | remove | update | route, in an existing project: render the project
+// with its new answers, routes or this version, plan each file against the user's and the
+// merge base, show or write the plan at once, then install when package.json changed.
 
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';

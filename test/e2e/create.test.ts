@@ -1,5 +1,6 @@
 // The newcomer's path, from the packed tarball as `npm create perf-app my-api --yes` runs it:
-// install with npm, a git repository with a first commit, then the project's own test command.
+// install with npm, a git repository with a first commit, then the project's own test command;
+// then an option added to the committed project, installed with npm.
 
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
@@ -53,6 +54,22 @@ describe('npm create perf-app my-api --yes', () => {
 
   it("passes the project's own test command", async () => {
     const test = await execa('npm', ['test'], { cwd: project, reject: false, all: true });
+    expect(test.exitCode, test.all).toBe(0);
+  });
+
+  it('add --workers on the committed project installs what it needs with npm', async () => {
+    const tarball = (await readdir(workDir)).find((name) => name.endsWith('.tgz'));
+    if (!tarball) throw new Error('the global setup packs the tool first');
+    const added = await createFromTarball(join(workDir, tarball), project, ['add', '--workers']);
+    const output = stripVTControlCharacters(`${added.stdout}\n${added.stderr}`);
+    expect(added.exitCode, output).toBe(0);
+    expect(output).toContain('dependencies installed with npm');
+    expect(existsSync(join(project, 'node_modules', 'piscina'))).toBe(true);
+    const test = await execa('npx', ['vitest', 'run', 'test/workers.test.ts'], {
+      cwd: project,
+      reject: false,
+      all: true,
+    });
     expect(test.exitCode, test.all).toBe(0);
   });
 });

@@ -1,9 +1,9 @@
-// add, remove and route from the packed tool, on each framework's default app: the
+// add, route and remove from the packed tool, on each framework's default app: the
 // regenerated app type-checks, lints, builds, passes the tests of what was added and answers
-// its routes; removed again, it is the app it was, byte for byte.
+// its routes; with the options removed again, all but the routes is the app it was.
 
 import { execa } from 'execa';
-import { cp, mkdir, readdir, rm } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appDir, boot, createFromTarball, workDir, workspaceDir } from '../helpers/e2e.js';
@@ -32,19 +32,33 @@ describe.each(sets)('$answers.framework', (set) => {
   const run = (command: string, args: string[]) =>
     execa(command, args, { cwd: dir, reject: false, all: true, env: { CI: 'true' } });
 
-  it('add --workers --tracing otlp: checks, builds, passes the added tests and answers', async () => {
+  it('add --workers --tracing otlp, route orders --cached, route notes --method POST: checked, tested, answering', async () => {
     await mkdir(dir, { recursive: true });
     await cp(appDir(set), dir, {
       recursive: true,
       filter: (path) => !/[/\\](node_modules|dist)([/\\]|$)/.test(path.slice(appDir(set).length)),
     });
-    const added = await tool(dir, ['add', '--workers', '--tracing', 'otlp', '--no-install']);
-    expect(added.exitCode, `${added.stdout}\n${added.stderr}`).toBe(0);
+    for (const args of [
+      ['add', '--workers', '--tracing', 'otlp'],
+      ['route', 'orders', '--cached'],
+      ['route', 'notes', '--method', 'POST'],
+    ]) {
+      const result = await tool(dir, [...args, '--no-install']);
+      expect(result.exitCode, `${args.join(' ')}\n${result.stdout}\n${result.stderr}`).toBe(0);
+    }
     for (const [command, ...args] of [
       ['npx', 'tsc', '--noEmit', '-p', '.'],
       ['npm', 'run', 'lint'],
       ['npm', 'run', 'build'],
-      ['npx', 'vitest', 'run', 'test/workers.test.ts', 'test/tracing.test.ts'],
+      [
+        'npx',
+        'vitest',
+        'run',
+        'test/workers.test.ts',
+        'test/tracing.test.ts',
+        'test/orders.test.ts',
+        'test/notes.test.ts',
+      ],
     ] as const) {
       const result = await run(command, args);
       expect(result.exitCode, `${command} ${args.join(' ')}\n${result.all}`).toBe(0);
@@ -52,37 +66,6 @@ describe.each(sets)('$answers.framework', (set) => {
     const app = await boot(dir);
     try {
       expect((await fetch(`${app.url}/api/hash?rounds=10`)).status).toBe(200);
-    } finally {
-      app.process.kill('SIGTERM');
-      await app.process;
-    }
-  }, 240_000);
-
-  it('remove workers tracing: the app it was, byte for byte', async () => {
-    const removed = await tool(dir, ['remove', 'workers', 'tracing', '--no-install']);
-    expect(removed.exitCode, `${removed.stdout}\n${removed.stderr}`).toBe(0);
-    expect(await source(dir)).toEqual(await source(appDir(set)));
-  }, 60_000);
-
-  it('route orders --cached and route notes --method POST: checked, tested, answering', async () => {
-    for (const args of [
-      ['orders', '--cached'],
-      ['notes', '--method', 'POST'],
-    ]) {
-      const routed = await tool(dir, ['route', ...args, '--no-install']);
-      expect(routed.exitCode, `${routed.stdout}\n${routed.stderr}`).toBe(0);
-    }
-    for (const [command, ...args] of [
-      ['npx', 'tsc', '--noEmit', '-p', '.'],
-      ['npm', 'run', 'lint'],
-      ['npm', 'run', 'build'],
-      ['npx', 'vitest', 'run', 'test/orders.test.ts', 'test/notes.test.ts'],
-    ] as const) {
-      const result = await run(command, args);
-      expect(result.exitCode, `${command} ${args.join(' ')}\n${result.all}`).toBe(0);
-    }
-    const app = await boot(dir);
-    try {
       const first = await fetch(`${app.url}/api/orders`);
       expect(first.headers.get('x-cache')).toBe('MISS');
       await first.arrayBuffer();
@@ -98,4 +81,20 @@ describe.each(sets)('$answers.framework', (set) => {
       await app.process;
     }
   }, 240_000);
+
+  it('remove workers tracing: the options go, the routes stay, it type-checks', async () => {
+    const removed = await tool(dir, ['remove', 'workers', 'tracing', '--no-install']);
+    expect(removed.exitCode, `${removed.stdout}\n${removed.stderr}`).toBe(0);
+    const result = await run('npx', ['tsc', '--noEmit', '-p', '.']);
+    expect(result.exitCode, result.all).toBe(0);
+    const app = await readFile(join(dir, 'src/app.ts'), 'utf8');
+    expect(app).not.toContain('hashRoutes');
+    expect(app).toContain('ordersRoutes');
+    // what is not the routes' is the app it was, byte for byte
+    const routeFiles =
+      /^(src\/routes\/(orders|notes)\.ts|test\/(orders|notes)\.test\.ts|src\/app\.ts|README\.md|\.perf-app\.(json|base\.json\.gz)) /;
+    const mine = (await source(dir)).filter((line) => !routeFiles.test(line));
+    const before = (await source(appDir(set))).filter((line) => !routeFiles.test(line));
+    expect(mine).toEqual(before);
+  }, 60_000);
 });
