@@ -44,7 +44,9 @@ export async function checkProject(root: string): Promise<CheckReport> {
     onDisk.set(path, await readFile(join(root, path)).catch(() => undefined));
   }
 
-  const conflicted = await filesWithMarkers(root, Object.keys(manifest.files));
+  const conflicted = [...onDisk]
+    .filter(([, content]) => content !== undefined && markers.test(content.toString('utf8')))
+    .map(([path]) => path);
   const edited = [...onDisk]
     .filter(([path, content]) => {
       const recorded = manifest.files[path]?.hash;

@@ -78,6 +78,8 @@ export interface Feature {
   preload?: (answers: Answers) => string[];
   /** `name` is the project's package name */
   slots?: (answers: Answers, name: string) => SlotEntries<SharedSlot>;
+  /** a markdown file under templates/ that becomes its section of the generated README */
+  readme?: string;
   /** what it adds to other features when they are on */
   contributes?: (answers: Answers) => Contribution[];
   /**

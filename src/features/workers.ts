@@ -13,21 +13,6 @@ const env: EnvVar[] = [
   },
 ];
 
-const readmeSection = [
-  '',
-  '## CPU-heavy work',
-  '',
-  'Work that would hold the event loop (hashing, image or PDF work, parsing a large',
-  'document) runs in a pool of worker threads (`src/perf/worker-pool.ts`, on piscina), so the',
-  'server keeps answering every other request meanwhile. `WORKER_THREADS` threads start with',
-  'the app; at most `WORKER_QUEUE_MAX` tasks wait for one, and the next request gets 503 with',
-  '`Retry-After` at once instead of waiting behind them. A task whose client has gone is',
-  'dropped from the queue, or its thread stopped and replaced. At shutdown the pool closes',
-  'after the last request, so running tasks finish. The sample is `src/hash/`: `task.ts` runs',
-  'in a thread (its default export takes the task and returns the result), `service.ts` runs',
-  'it with `workers.run(file, task, signal)`. Add a task of your own the same way.',
-].join('\n');
-
 /** WORK-2: a worker-thread pool for CPU-heavy work, and /api/hash that uses it */
 export const workers: Feature = {
   id: 'workers',
@@ -35,6 +20,7 @@ export const workers: Feature = {
   layers: (answers) => ['features/workers/common', `features/workers/${answers.framework}`],
   dependencies: () => ['piscina'],
   env: () => env,
+  readme: 'features/workers/readme/section.md',
   callsWithSpan: true,
   slots: () => ({
     'config.imports': ["import { workersSettings } from './settings/workers.js';"],
@@ -50,7 +36,6 @@ export const workers: Feature = {
     'readme.routes': [
       '| `GET /api/hash?rounds=N` | `N` chained SHA-256 rounds (10,000 by default) computed in the worker pool: 200 with the digest, 503 with `Retry-After` when the pool is full |',
     ],
-    'readme.sections': [readmeSection],
   }),
   // OBS-3: the span the tracing test looks for on the route
   contributes: () => [

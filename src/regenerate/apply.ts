@@ -44,13 +44,16 @@ export async function applyChanges(root: string, changes: Change[]): Promise<voi
     }
   };
   const created: string[] = [];
+  // the first folder each staged file needed that was not there: gone again on undo
+  const madeDirs: string[] = [];
   let at = '';
   try {
     for (const { path, content } of changes) {
       if (content === undefined) continue;
       at = path;
       stopIfAsked();
-      await mkdir(dirname(join(root, path)), { recursive: true });
+      const made = await mkdir(dirname(join(root, path)), { recursive: true });
+      if (made !== undefined) madeDirs.push(made);
       await writeFile(staged(path), content);
       created.push(staged(path));
     }
@@ -70,6 +73,9 @@ export async function applyChanges(root: string, changes: Change[]): Promise<voi
     }
   } catch (error) {
     await undo();
+    for (const file of created) await rm(file, { force: true });
+    for (const dir of madeDirs.toReversed()) await rm(dir, { recursive: true, force: true });
+    process.off('SIGINT', onSignal);
     if (error instanceof InterruptedError) throw error;
     const { code, message } = error as NodeJS.ErrnoException;
     throw new CliError(
@@ -77,17 +83,20 @@ export async function applyChanges(root: string, changes: Change[]): Promise<voi
       exitCodes.failure,
       'Nothing was changed: every file is as it was. Clear the way for that path and run this again.',
     );
+  }
+  try {
+    for (const file of created) await rm(file, { force: true });
+    // done: a Ctrl-C from here on is noted and ignored, so the clean-up always finishes
+    for (const { path, hadFile } of moved) if (hadFile) await rm(saved(path), { force: true });
+    // a folder the deletes left empty goes too, as it would not be there had the option never been on
+    for (const { path, content } of changes) {
+      if (content !== undefined) continue;
+      for (let dir = dirname(path); dir !== '.'; dir = dirname(dir)) {
+        if ((await readdir(join(root, dir)).catch(() => ['?'])).length > 0) break;
+        await rmdir(join(root, dir));
+      }
+    }
   } finally {
     process.off('SIGINT', onSignal);
-    for (const file of created) await rm(file, { force: true });
-  }
-  for (const { path, hadFile } of moved) if (hadFile) await rm(saved(path), { force: true });
-  // a folder the deletes left empty goes too, as it would not be there had the option never been on
-  for (const { path, content } of changes) {
-    if (content !== undefined) continue;
-    for (let dir = dirname(path); dir !== '.'; dir = dirname(dir)) {
-      if ((await readdir(join(root, dir)).catch(() => ['?'])).length > 0) break;
-      await rmdir(join(root, dir));
-    }
   }
 }

@@ -149,6 +149,10 @@ export function collectSlots(project: Project): Map<SlotName, string[]> {
     slots.set(name, [...(slots.get(name) ?? []), ...entries]);
   for (const feature of project.features) {
     push('config.env', (feature.env?.(project.answers) ?? []).map(envSchemaLine));
+    if (feature.readme) {
+      const section = readFileSync(join(templatesDir, feature.readme), 'utf8').trimEnd();
+      push('readme.sections', [`\n${section}`]);
+    }
     for (const [name, entries] of Object.entries(
       feature.slots?.(project.answers, project.name) ?? {},
     )) {

@@ -44,10 +44,6 @@ export function createWorkerPool(settings: Config['workers']) {
       const filename = fromSource ? file.href.replace(/\.js$/, '.ts') : file.href;
       return pool.run(task, { filename, signal }) as Promise<Result>;
     },
-    /** tasks waiting for a thread */
-    get queued(): number {
-      return pool.queueSize;
-    },
     get full(): boolean {
       return pool.queueSize >= settings.queueMax;
     },
