@@ -78,6 +78,24 @@ export const base: Feature = {
       doc: 'Largest request body read, in bytes; past it the answer is 413 and the connection is closed (CONN-2)',
     },
     {
+      name: 'SHED_EVENT_LOOP_DELAY_MS',
+      schema: 'int(0, 60_000)',
+      default: 100,
+      doc: 'Mean event-loop delay (ms, per half second) above which a growing share of requests gets 503 with Retry-After, never /health or /ready; 0 for off (WORK-5)',
+    },
+    {
+      name: 'SHED_EVENT_LOOP_UTILIZATION',
+      schema: 'share()',
+      default: 0,
+      doc: 'Share of time the event loop is busy (0..1) above which requests are refused too; 0 for off, since a server at full use may still answer in time (WORK-5)',
+    },
+    {
+      name: 'SHED_RETRY_AFTER_SECONDS',
+      schema: 'int(1, 3600)',
+      default: 5,
+      doc: 'The Retry-After of a 503 from load shedding (WORK-5)',
+    },
+    {
       name: 'SHUTDOWN_DELAY_MS',
       schema: 'int(0, 600_000)',
       doc: 'How long shutdown keeps serving once /ready answers 503, so load balancers stop sending requests first; 5000 when unset, 0 when run from a terminal (RUN-2)',

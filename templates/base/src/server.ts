@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { createContext, type AppContext } from './context.js';
+import { isShedding } from './perf/http-server.js';
 
 /** what each framework's `buildApp` returns: a configured server, not yet listening */
 export interface HttpApp {
@@ -22,6 +23,9 @@ export interface RunningServer {
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const context = await createContext(config, logger);
   const app = await buildApp(context);
+  // WORK-5: an instance shedding load stays ready, and says so: taking it out of the pool
+  // takes seconds, by which time the others carry its share and may be overloaded too
+  context.readiness.add('load', async () => (isShedding(app.server) ? 'degraded' : 'ok'));
   try {
     await listen(app.server, config);
   } catch (error) {

@@ -11,6 +11,7 @@ import { Server as NetServer } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { Drain } from './drain.js';
+import { LoadShedder } from './load-shedding.js';
 import { logRequests } from './logger.js';
 import { checkRequest, readChunkedBody } from './request-limits.js';
 
@@ -18,6 +19,7 @@ import { checkRequest, readChunkedBody } from './request-limits.js';
 export type FrontHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 const drains = new WeakMap<Server, Drain>();
+const shedders = new WeakMap<Server, LoadShedder>();
 
 type Headers = OutgoingHttpHeaders | OutgoingHttpHeader[];
 const sniffing = 'x-content-type-options';
@@ -55,7 +57,8 @@ export interface ServerClasses {
 /**
  * The node:http server every framework runs on, so that connection handling is the same
  * whichever framework answers the request. A request `front` answers (the response cache's
- * front tier, CACHE-15) never reaches the framework.
+ * front tier, CACHE-15) never reaches the framework, nor does one refused under overload
+ * (WORK-5).
  */
 export function createHttpServer(
   listener: RequestListener,
@@ -66,8 +69,12 @@ export function createHttpServer(
 ): Server {
   const logRequest = logRequests(logger);
   const drain = new Drain();
+  const shedder = new LoadShedder(http.loadShedding, logger);
   const dispatch = (req: IncomingMessage, res: ServerResponse) => {
     if (front?.(req, res)) return;
+    // WORK-5: after the front tier, whose hit costs about what a refusal does, so cached
+    // answers go on under overload; the framework's work is what is refused
+    if (shedder.shedding && shedder.refuse(req, res)) return;
     listener(req, res);
   };
   const server = createServer(
@@ -100,8 +107,16 @@ export function createHttpServer(
   // clients over new instances
   server.maxRequestsPerSocket = http.maxRequestsPerSocket;
   server.on('connection', (socket) => drain.add(socket));
+  server.on('listening', () => shedder.start());
+  server.on('close', () => shedder.stop());
   drains.set(server, drain);
+  shedders.set(server, shedder);
   return server;
+}
+
+/** WORK-5: whether the server is refusing requests because its event loop is overloaded */
+export function isShedding(server: Server): boolean {
+  return shedders.get(server)?.shedding ?? false;
 }
 
 /**

@@ -9,6 +9,7 @@ import { answer, jsonResponse } from '../src/perf/cache/http.js';
 import { memoize } from '../src/perf/cache/memoize.js';
 import { MemoryStore } from '../src/perf/cache/store.js';
 import type { RunningServer } from '../src/server.js';
+import { loadEventLoop } from './event-loop.js';
 import { start } from './helpers.js';
 import { send, type Answer } from './net.js';
 
@@ -252,5 +253,32 @@ describe('CACHE-15: what a shared cache must not store', () => {
     expect(routed).toBe(1);
     expect(front.served).toBe(1);
     expect(hit.headers['set-cookie']).toBeUndefined();
+  });
+});
+
+// last, with a server of its own: every server in this process measures the same event loop,
+// so one started before would shed too until it sees the loop keep up
+describe.runIf(hasFront)('CACHE-15, WORK-5: the front tier under overload', () => {
+  it('CACHE-15, WORK-5: under overload hits are still answered; what the framework would answer is refused', async () => {
+    let n = 900;
+    const own = await start({ ITEM_LOAD_MS: '20' });
+    const path = '/api/items/990';
+    expect((await send(`${own.url}${path}`)).headers['x-cache']).toBe('MISS');
+    await sleep(20);
+    const stopLoad = loadEventLoop(150);
+    try {
+      const deadline = performance.now() + 8000;
+      let uncached: Answer;
+      do uncached = await send(`${own.url}/api/items/${++n}`);
+      while (uncached.status !== 503 && performance.now() < deadline);
+      expect(uncached.status).toBe(503);
+      const before = own.context.frontCache?.served ?? 0;
+      const hits = await Promise.all(Array.from({ length: 10 }, () => send(`${own.url}${path}`)));
+      expect(hits.map((hit) => hit.headers['x-cache'])).toEqual(Array(10).fill('HIT'));
+      expect((own.context.frontCache?.served ?? 0) - before).toBe(10);
+    } finally {
+      stopLoad();
+      await own.close();
+    }
   });
 });
