@@ -261,7 +261,7 @@ describe('CACHE-15: what a shared cache must not store', () => {
 describe.runIf(hasFront)('CACHE-15, WORK-5: the front tier under overload', () => {
   it('CACHE-15, WORK-5: under overload hits are still answered; what the framework would answer is refused', async () => {
     let n = 900;
-    const own = await start({ ITEM_LOAD_MS: '20' });
+    const own = await start({ ITEM_LOAD_MS: '20', SHED_EVENT_LOOP_DELAY_MS: '100' });
     const path = '/api/items/990';
     expect((await send(`${own.url}${path}`)).headers['x-cache']).toBe('MISS');
     await sleep(20);
