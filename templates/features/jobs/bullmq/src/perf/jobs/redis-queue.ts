@@ -69,9 +69,11 @@ export class RedisJobQueue implements JobQueue {
 
   async get(id: string): Promise<JobState | undefined> {
     return this.#call(async () => {
-      const job = await this.#queue.getJob(id);
-      const state = job && states[await job.getState()];
-      if (!job || !state) return undefined;
+      // the state first: a job read as done then has its result, which a job read first and
+      // finished before its state was asked would lack
+      const state = states[await this.#queue.getJobState(id)];
+      const job = state && (await this.#queue.getJob(id));
+      if (!state || !job) return undefined;
       return {
         id,
         name: job.name,
