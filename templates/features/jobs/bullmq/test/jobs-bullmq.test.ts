@@ -82,7 +82,7 @@ describe('background jobs in Redis', () => {
   }, 30_000);
 
   it('WORK-1: a job left running by a killed worker (SIGKILL) runs after a restart', async () => {
-    await withQueue({ JOBS_LOCK_MS: '1000', JOBS_CONCURRENCY: '1' }, async (server, workerEnv) => {
+    await withQueue({ JOBS_LOCK_MS: '2000', JOBS_CONCURRENCY: '1' }, async (server, workerEnv) => {
       const first = await worker(workerEnv);
       // about a second of work: it is running when the worker is killed
       const id = await post(server, 300_000);

@@ -1,4 +1,5 @@
 import { Queue, type DefaultJobOptions, type JobState as BullState } from 'bullmq';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import type { JobName, Jobs } from '../../jobs/handlers.js';
@@ -6,6 +7,12 @@ import { QueueBusyError, type JobQueue, type JobState } from './queue.js';
 
 /** the one queue of the app; its Redis keys are `<prefix>:jobs:...` */
 export const queueName = 'jobs';
+
+// below the 1 s that /ready gives each check
+const checkWaitMs = 500;
+
+const timeout = (ms: number) =>
+  sleep(ms).then(() => Promise.reject(new Error(`Redis did not answer in ${ms} ms`)));
 
 const states: Record<BullState | 'unknown', JobState['state'] | undefined> = {
   waiting: 'queued',
@@ -85,14 +92,20 @@ export class RedisJobQueue implements JobQueue {
   }
 
   async check(): Promise<'up' | 'degraded'> {
-    // Redis away is 'degraded', not down: every instance shares it, and failing readiness
-    // would take them all out of the load balancer for the sake of one route
-    const waiting = await this.#waiting().catch(() => Infinity);
+    // Redis away or slow is 'degraded', not down: every instance shares it, and failing
+    // readiness would take them all out of the load balancer for the sake of one route
+    const waiting = await Promise.race([this.#waiting(), timeout(checkWaitMs)]).catch(
+      () => Infinity,
+    );
     return waiting >= this.#settings.queueMax ? 'degraded' : 'up';
   }
 
-  close(): Promise<void> {
-    return this.#queue.close();
+  /** at shutdown; a Redis that does not answer gets a second, then the connection is cut */
+  async close(): Promise<void> {
+    const closed = this.#queue.close();
+    if ((await Promise.race([closed.then(() => true), sleep(1000, false)])) === false) {
+      await this.#queue.disconnect();
+    }
   }
 
   /** jobs not yet taken by a worker */
