@@ -76,6 +76,16 @@ export const optionSpecs = {
     message: 'Add a worker-thread pool for CPU-heavy work (piscina)?',
     default: false,
   }),
+  jobs: choice({
+    flag: 'jobs',
+    message: 'Which background jobs?',
+    choices: [
+      { value: 'none', hint: 'no job queue' },
+      { value: 'memory', hint: 'a bounded in-process queue, drained at shutdown' },
+      { value: 'bullmq', hint: 'jobs kept in Redis, run by `npm run worker` with retries' },
+    ],
+    default: 'none',
+  }),
   tracing: choice({
     flag: 'tracing',
     message: 'Which tracing?',

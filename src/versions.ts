@@ -28,6 +28,10 @@ export const versions = {
   undici: '^7.30.2',
   // worker threads (WORK-2)
   piscina: '^5.3.2',
+  // background jobs (WORK-1): p-queue 10 needs Node.js 22, 9 takes 20; bullmq runs on the
+  // ioredis pinned above (its optional peer)
+  bullmq: '^6.7.0',
+  'p-queue': '^9.3.5',
   // tracing (OBS-1..4): the 0.223 line is the last for Node.js 20
   '@fastify/otel': '^0.21.2',
   '@opentelemetry/api': '^1.9.0',

@@ -20,7 +20,7 @@ export const base: Feature = {
     'typescript-eslint',
     'vitest',
   ],
-  scripts: {
+  scripts: () => ({
     dev: 'tsx watch src/main.ts | pino-pretty',
     build: 'tsc -p tsconfig.build.json',
     // RUN-2: npm passes SIGTERM to the shell it runs a script in, which (dash on Debian and
@@ -31,7 +31,7 @@ export const base: Feature = {
     lint: 'eslint . && prettier --check .',
     format: 'prettier --write . && eslint --fix .',
     bench: 'npm run build && tsx bench/run.ts',
-  },
+  }),
   gitignore: ['node_modules/', 'dist/', 'coverage/', '.env', '*.log'],
   env: () => [
     {

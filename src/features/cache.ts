@@ -1,5 +1,6 @@
 import type { Answers } from '../options.js';
 import type { PackageName } from '../versions.js';
+import { redisUrl } from './redis.js';
 import type { Contribution, EnvVar, Feature } from './types.js';
 
 type Backend = Answers['cache'];
@@ -72,11 +73,6 @@ const commonEnv: EnvVar[] = [
 ];
 
 const sharedEnv: EnvVar[] = [
-  {
-    name: 'REDIS_URL',
-    schema: 'z.url()',
-    doc: 'Redis for the shared cache, like redis://127.0.0.1:6379; without it the cache stays in memory',
-  },
   {
     name: 'CACHE_WAIT_MS',
     schema: 'int(0, 60_000)',
@@ -203,7 +199,7 @@ export const cache: Feature = {
   dependencies: (answers) => packages[answers.cache],
   env: (answers) => [
     ...commonEnv,
-    ...(shared(answers.cache) ? sharedEnv : []),
+    ...(shared(answers.cache) ? [redisUrl(answers), ...sharedEnv] : []),
     ...(answers.cache === 'tiered' ? tieredEnv : []),
   ],
   slots: (answers) => ({

@@ -98,7 +98,7 @@ export const compression: Feature = {
       ? []
       : ['@types/compression', '@types/on-headers', '@types/vary'],
   // HTTP-4: `name.br` / `name.gz` beside each text asset, made once per build
-  scripts: { postbuild: 'node dist/precompress.js public' },
+  scripts: () => ({ postbuild: 'node dist/precompress.js public' }),
   gitignore: ['/public/**/*.br', '/public/**/*.gz'],
   env,
   slots: (answers) => ({

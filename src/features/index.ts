@@ -5,6 +5,7 @@ import { compression } from './compression.js';
 import { db } from './db.js';
 import { framework } from './framework.js';
 import { httpClient } from './http-client.js';
+import { jobs } from './jobs.js';
 import { profiling } from './profiling.js';
 import { proxy } from './proxy.js';
 import { streaming } from './streaming.js';
@@ -23,6 +24,7 @@ export const features: readonly Feature[] = [
   db,
   httpClient,
   workers,
+  jobs,
   profiling,
   compression,
   streaming,

@@ -17,7 +17,7 @@ export const profiling: Feature = {
   id: 'profiling',
   applies: () => true,
   layers: () => ['features/profiling'],
-  scripts: { profile: 'npm run build && tsx bench/profile.ts' },
+  scripts: () => ({ profile: 'npm run build && tsx bench/profile.ts' }),
   gitignore: ['profiles/'],
   env: () => [
     {

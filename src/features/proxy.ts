@@ -125,7 +125,7 @@ export const proxy: Feature = {
   id: 'proxy',
   applies: (answers) => answers.proxy === 'nginx',
   layers: () => ['features/proxy/common'],
-  scripts: { nginx: 'mkdir -p .nginx && nginx -p "$PWD" -c nginx.conf -e stderr' },
+  scripts: () => ({ nginx: 'mkdir -p .nginx && nginx -p "$PWD" -c nginx.conf -e stderr' }),
   gitignore: ['/.nginx/'],
   slots: (answers) => ({
     'nginx.modules': brotli(answers) ? [modules] : [],

@@ -67,7 +67,7 @@ export interface Feature {
   layers(answers: Answers): string[];
   dependencies?: (answers: Answers) => PackageName[];
   devDependencies?: (answers: Answers) => PackageName[];
-  scripts?: Record<string, string>;
+  scripts?: (answers: Answers) => Record<string, string>;
   env?: (answers: Answers) => EnvVar[];
   gitignore?: string[];
   /**
@@ -78,8 +78,11 @@ export interface Feature {
   preload?: (answers: Answers) => string[];
   /** `name` is the project's package name */
   slots?: (answers: Answers, name: string) => SlotEntries<SharedSlot>;
-  /** a markdown file under templates/ that becomes its section of the generated README */
-  readme?: string;
+  /**
+   * markdown files under templates/ that become its section of the generated README, joined
+   * (a part shared by every value of the option, then the value's own)
+   */
+  readme?: (answers: Answers) => string[];
   /** what it adds to other features when they are on */
   contributes?: (answers: Answers) => Contribution[];
   /**

@@ -20,7 +20,7 @@ export const workers: Feature = {
   layers: (answers) => ['features/workers/common', `features/workers/${answers.framework}`],
   dependencies: () => ['piscina'],
   env: () => env,
-  readme: 'features/workers/readme/section.md',
+  readme: () => ['features/workers/readme/section.md'],
   callsWithSpan: true,
   slots: () => ({
     'config.imports': ["import { workersSettings } from './settings/workers.js';"],

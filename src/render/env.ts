@@ -1,7 +1,28 @@
 // a setting's zod line in src/config.ts, and its default spelled for the environment and for
 // TypeScript, from the one value a feature declares.
 
+import { isDeepStrictEqual } from 'node:util';
 import type { EnvDefault, EnvVar } from '../features/types.js';
+import type { Project } from './project.js';
+
+/**
+ * Each feature's settings, in feature order, each setting once: one that two features need
+ * (`REDIS_URL`, for the cache and the job queue) is declared by both, the same way, and
+ * written where the first declares it. Two different declarations of one name are a bug.
+ */
+export function envOf(project: Project): EnvVar[][] {
+  const seen = new Map<string, EnvVar>();
+  return project.features.map((feature) =>
+    (feature.env?.(project.answers) ?? []).filter((v) => {
+      const earlier = seen.get(v.name);
+      if (earlier && !isDeepStrictEqual(earlier, v)) {
+        throw new Error(`${feature.id} declares ${v.name} unlike an earlier feature`);
+      }
+      seen.set(v.name, v);
+      return !earlier;
+    }),
+  );
+}
 
 /** `// doc` then `NAME: schema.default(value),`, or `.optional()` without a default */
 export function envSchemaLine(v: EnvVar): string {

@@ -4,13 +4,14 @@
 import { techniques } from '../techniques.js';
 import type { Tree } from '../tree.js';
 import { versions, type PackageName } from '../versions.js';
-import { envSpelling } from './env.js';
+import { envOf, envSpelling } from './env.js';
 import { contributionsOf, preloadsOf, type Project } from './project.js';
 import { alignTables } from './tidy.js';
 
 /**
- * A script that runs the app's entry, built (`dist/main.js`) or from source with tsx
- * (`src/main.ts`), loads the preload modules first: `node dist/main.js` becomes
+ * A script that runs one of the project's entries (the server's `main`, the job worker's
+ * `worker`), built (`dist/main.js`) or from source with tsx (`src/main.ts`), loads the preload
+ * modules first: `node dist/main.js` becomes
  * `node --import ./dist/perf/tracing/register.js dist/main.js`.
  */
 export function withPreloads(command: string, preloads: readonly string[]): string {
@@ -18,8 +19,8 @@ export function withPreloads(command: string, preloads: readonly string[]): stri
   const imports = (dir: string, ext: string) =>
     preloads.map((module) => `--import ./${dir}/${module}.${ext}`).join(' ');
   return command
-    .replace(/(?<=^|\s)dist\/main\.js(?=\s|$)/g, `${imports('dist', 'js')} dist/main.js`)
-    .replace(/(?<=^|\s)src\/main\.ts(?=\s|$)/g, `${imports('src', 'ts')} src/main.ts`);
+    .replace(/(?<=^|\s)dist\/(main|worker)\.js(?=\s|$)/g, `${imports('dist', 'js')} dist/$1.js`)
+    .replace(/(?<=^|\s)src\/(main|worker)\.ts(?=\s|$)/g, `${imports('src', 'ts')} src/$1.ts`);
 }
 
 function sortedRecord(names: Iterable<PackageName>): Record<string, string> {
@@ -30,7 +31,7 @@ function sortedRecord(names: Iterable<PackageName>): Record<string, string> {
 export function renderPackageJson(tree: Tree, project: Project): void {
   const scripts: Record<string, string> = {};
   for (const feature of project.features) {
-    for (const [name, command] of Object.entries(feature.scripts ?? {})) {
+    for (const [name, command] of Object.entries(feature.scripts?.(project.answers) ?? {})) {
       if (name in scripts) throw new Error(`${feature.id} redefines the script "${name}"`);
       scripts[name] = withPreloads(command, preloadsOf(project));
     }
@@ -60,8 +61,7 @@ export function renderDotfiles(tree: Tree, project: Project): void {
   const ignored = [...new Set(project.features.flatMap((f) => f.gitignore ?? []))];
   tree.add('.gitignore', `${ignored.join('\n')}\n`, 'base');
 
-  const sections = project.features
-    .map((f) => f.env?.(project.answers) ?? [])
+  const sections = envOf(project)
     .filter((vars) => vars.length > 0)
     .map((vars) =>
       vars

@@ -9,7 +9,7 @@ import type { Answers } from '../options.js';
 import { routeNames, type RouteSpec } from '../routes.js';
 import { templatesDir } from '../paths.js';
 import type { Tree } from '../tree.js';
-import { envSchemaLine, envSpelling } from './env.js';
+import { envOf, envSchemaLine, envSpelling } from './env.js';
 import { contributionsOf, preloadsOf, type Project } from './project.js';
 import { alignTables, printWidth, sortImports } from './tidy.js';
 
@@ -132,8 +132,8 @@ function templateData(project: Project) {
   return {
     name: project.name,
     answers: project.answers,
-    env: project.features
-      .flatMap((feature) => feature.env?.(project.answers) ?? [])
+    env: envOf(project)
+      .flat()
       .map((v) => ({
         ...v,
         default: v.default === undefined ? undefined : envSpelling(v.default),
@@ -145,13 +145,16 @@ function templateData(project: Project) {
 /** each slot's entries, in feature order; `config.env` is made from the features' env vars */
 export function collectSlots(project: Project): Map<SlotName, string[]> {
   const slots = new Map<SlotName, string[]>();
+  // an entry two features both need (a setting of the tests) is written once
   const push = (name: SlotName, entries: readonly string[] = []) =>
-    slots.set(name, [...(slots.get(name) ?? []), ...entries]);
-  for (const feature of project.features) {
-    push('config.env', (feature.env?.(project.answers) ?? []).map(envSchemaLine));
-    if (feature.readme) {
-      const section = readFileSync(join(templatesDir, feature.readme), 'utf8').trimEnd();
-      push('readme.sections', [`\n${section}`]);
+    slots.set(name, [...new Set([...(slots.get(name) ?? []), ...entries])]);
+  const env = envOf(project);
+  for (const [index, feature] of project.features.entries()) {
+    push('config.env', (env[index] ?? []).map(envSchemaLine));
+    const readme = feature.readme?.(project.answers) ?? [];
+    if (readme.length > 0) {
+      const parts = readme.map((file) => readFileSync(join(templatesDir, file), 'utf8').trim());
+      push('readme.sections', [`\n${parts.join('\n\n')}`]);
     }
     for (const [name, entries] of Object.entries(
       feature.slots?.(project.answers, project.name) ?? {},

@@ -1,0 +1,25 @@
+import type { Answers } from '../options.js';
+import type { EnvVar } from './types.js';
+
+/**
+ * REDIS_URL, one setting for every feature that keeps something in Redis: the shared cache
+ * and the job queue each declare it with this, so the project has it once with one meaning.
+ * Unset, the cache stays in memory; the queue, which cannot do without Redis, takes the local
+ * one, as `redis-cli` does.
+ */
+export function redisUrl(answers: Answers): EnvVar {
+  const cache = answers.cache === 'redis' || answers.cache === 'tiered';
+  const users = [
+    ...(answers.jobs === 'bullmq' ? ['the job queue'] : []),
+    ...(cache ? ['the shared cache'] : []),
+  ].join(' and ');
+  const unset = [
+    ...(cache ? ['the cache stays in memory'] : []),
+    ...(answers.jobs === 'bullmq' ? ['the queue is at redis://127.0.0.1:6379'] : []),
+  ].join(' and ');
+  return {
+    name: 'REDIS_URL',
+    schema: 'z.url()',
+    doc: `Redis for ${users}, like redis://127.0.0.1:6379; without it ${unset}`,
+  };
+}
