@@ -76,6 +76,7 @@ const sharedEnv: EnvVar[] = [
     name: 'REDIS_URL',
     schema: 'z.url()',
     doc: 'Redis for the shared cache, like redis://127.0.0.1:6379; without it the cache stays in memory',
+    secret: true,
   },
   {
     name: 'CACHE_WAIT_MS',
@@ -243,6 +244,20 @@ export const cache: Feature = {
         ]
       : [],
   }),
+  // RUN-4: Redis beside the app in compose.yaml
+  deploy: (answers) =>
+    shared(answers.cache)
+      ? {
+          services: {
+            redis: {
+              template: 'compose/redis.yaml.hbs',
+              appWaitsFor: 'service_healthy',
+              volumes: ['redis-data'],
+            },
+          },
+          settings: { REDIS_URL: 'redis://redis:6379' },
+        }
+      : {},
   contributes: (answers) => [
     tracing(answers.cache),
     {

@@ -1,0 +1,64 @@
+// RUN-4: the published schemas compose.yaml and the Kubernetes manifests are checked against,
+// offline: the Compose Specification's JSON schema as dclint (a compose linter) ships it, and
+// the Kubernetes API's schemas as kubernetes-models compiles them into validators.
+
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import addFormats from 'ajv-formats';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { ConfigMap, Secret, Service } from 'kubernetes-models/v1';
+
+const require = createRequire(import.meta.url);
+const composeSchemaFile = join(
+  dirname(require.resolve('dclint/package.json')),
+  'schemas',
+  'compose.schema.json',
+);
+
+// strict off: the schema carries annotations (`deprecated`) that Ajv's strict mode refuses
+const ajv = new Ajv({ allErrors: true, strict: false });
+addFormats.default(ajv);
+// it names draft-07 by an https address Ajv does not know; without the name, Ajv's draft-07 reads it
+const schema = JSON.parse(readFileSync(composeSchemaFile, 'utf8')) as Record<string, unknown>;
+delete schema['$schema'];
+const composeSchema = ajv.compile(schema);
+
+const describeErrors = (errors: ErrorObject[] | null | undefined) =>
+  (errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword}`);
+
+/** every way `document` breaks the Compose Specification; empty when it conforms */
+export function composeProblems(document: unknown): string[] {
+  return composeSchema(document) ? [] : describeErrors(composeSchema.errors);
+}
+
+interface Validatable {
+  validate(): void;
+}
+type Model = new (data: never) => Validatable;
+
+// the kinds the manifests use, by `apiVersion/kind`; another kind is a problem until listed here
+const models: Record<string, Model> = {
+  'apps/v1/Deployment': Deployment,
+  'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
+  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
+  'v1/ConfigMap': ConfigMap,
+  'v1/Secret': Secret,
+  'v1/Service': Service,
+};
+
+/** every way `manifest` breaks its kind's Kubernetes schema; empty when it conforms */
+export function kubernetesProblems(manifest: Record<string, unknown>): string[] {
+  const kind = `${String(manifest['apiVersion'])}/${String(manifest['kind'])}`;
+  const model = models[kind];
+  if (!model) return [`no schema for ${kind}`];
+  try {
+    new model(manifest as never).validate();
+    return [];
+  } catch (error) {
+    return [(error as Error).message];
+  }
+}
