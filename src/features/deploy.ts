@@ -8,8 +8,7 @@ import type { Feature } from './types.js';
 export function deployment(all: () => readonly Feature[]): Feature {
   const hasSecrets: Feature['applies'] = (answers) =>
     all().some(
-      (feature) =>
-        feature.applies(answers) && (feature.env?.(answers) ?? []).some((v) => v.secret),
+      (feature) => feature.applies(answers) && (feature.env?.(answers) ?? []).some((v) => v.secret),
     );
   return {
     id: 'deploy',

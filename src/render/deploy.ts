@@ -6,12 +6,15 @@ import type { ComposeService, EnvVar } from '../features/types.js';
 import { envSpelling } from './env.js';
 import type { Project } from './project.js';
 
-/**
- * The settings Kubernetes runs with apart from their defaults. RUN-2: a terminating pod leaves
- * the Service's endpoints at once, and the pod's preStop sleep (deployment.yaml) is the wait for
- * proxies to catch up, so after SIGTERM the app drains straight away instead of waiting again.
- */
-const kubernetesSettings: Record<string, string> = { SHUTDOWN_DELAY_MS: '0' };
+/** the settings Kubernetes runs with apart from their defaults, and why (a comment above each) */
+const kubernetesSettings: Record<string, { value: string; why: string }> = {
+  // RUN-2: a terminating pod leaves the Service's endpoints at once, and the pod's preStop
+  // sleep is the wait for proxies to catch up, so after SIGTERM the app drains straight away
+  SHUTDOWN_DELAY_MS: {
+    value: '0',
+    why: "0 here: the pod's preStop sleep (deployment.yaml) has already waited for the proxies",
+  },
+};
 
 /** compose's wait for the app's shutdown beyond SHUTDOWN_TIMEOUT_MS before it kills it */
 const stopMarginSeconds = 5;
@@ -40,7 +43,9 @@ function declaredEnv(project: Project): EnvVar[] {
 export function composeServices(project: Project): Map<string, ComposeService> {
   const services = new Map<string, ComposeService & { by: string }>();
   for (const feature of project.features) {
-    for (const [name, service] of Object.entries(feature.deploy?.(project.answers).services ?? {})) {
+    for (const [name, service] of Object.entries(
+      feature.deploy?.(project.answers).services ?? {},
+    )) {
       const known = services.get(name);
       if (known && known.template !== service.template) {
         throw new Error(
@@ -88,10 +93,12 @@ export function deployData(project: Project) {
     config: env
       .filter((v) => !v.secret)
       .map((v) => {
-        const value = kubernetesSettings[v.name] ?? v.default;
+        const set = kubernetesSettings[v.name];
+        const value = set?.value ?? v.default;
         return {
           name: v.name,
           doc: v.doc,
+          why: set?.why,
           value: value === undefined ? undefined : quoted(envSpelling(value)),
         };
       }),
