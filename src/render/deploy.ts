@@ -58,6 +58,10 @@ export function composeServices(project: Project): Map<string, ComposeService> {
   return services;
 }
 
+/** by name, as compose linters (dclint) expect them, and so in an order no feature list sets */
+const sortedServices = (project: Project) =>
+  [...composeServices(project)].sort(([a], [b]) => (a < b ? -1 : 1));
+
 /** the app's settings in compose.yaml, where the services are; a setting set twice must agree */
 function composeSettings(project: Project): Record<string, string> {
   const settings: Record<string, string> = {};
@@ -81,7 +85,7 @@ function defaultOf(env: EnvVar[], name: string): number {
 /** the data of the deploy templates (`deploy` in every template's data) */
 export function deployData(project: Project) {
   const env = declaredEnv(project);
-  const services = [...composeServices(project)];
+  const services = sortedServices(project);
   const deploys = project.features.map((feature) => feature.deploy?.(project.answers) ?? {});
   const port = defaultOf(env, 'PORT');
   return {
@@ -128,7 +132,7 @@ export function composeServiceEntries(
   project: Project,
   render: (template: string) => string,
 ): string[] {
-  return [...composeServices(project)].map(([name, service]) => {
+  return sortedServices(project).map(([name, service]) => {
     const body = render(service.template).trimEnd();
     const indented = body
       .split('\n')

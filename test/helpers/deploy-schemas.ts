@@ -2,11 +2,13 @@
 // offline: the Compose Specification's JSON schema as dclint (a compose linter) ships it, and
 // the Kubernetes API's schemas as kubernetes-models compiles them into validators.
 
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
+import { DCLinter } from 'dclint';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
@@ -33,6 +35,30 @@ const describeErrors = (errors: ErrorObject[] | null | undefined) =>
 /** every way `document` breaks the Compose Specification; empty when it conforms */
 export function composeProblems(document: unknown): string[] {
   return composeSchema(document) ? [] : describeErrors(composeSchema.errors);
+}
+
+interface LintResult {
+  messages: { line: number; message: string; rule: string }[];
+}
+
+/**
+ * What dclint's rules say of a compose file (security: ports bound to an interface; order of
+ * services and keys), as `line: message`; empty when it has nothing to say. It reads files only.
+ */
+export function composeLint(text: string): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'compose-lint-'));
+  try {
+    const file = join(dir, 'compose.yaml');
+    writeFileSync(file, text);
+    const linter = new DCLinter({ rules: {}, quiet: false, debug: false, exclude: [] });
+    // its types name their modules without extensions, which NodeNext does not follow
+    const results: LintResult[] = linter.lintFiles([file], false);
+    return results.flatMap((result) =>
+      result.messages.map((m) => `${m.line}: ${m.message} (${m.rule})`),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 interface Validatable {

@@ -12,7 +12,7 @@ import { composeServices, dnsLabel } from '../../src/render/deploy.js';
 import type { Project } from '../../src/render/project.js';
 import type { Tree } from '../../src/tree.js';
 import { contentOf, coveringSets, generateOnce } from '../helpers/answers.js';
-import { composeProblems, kubernetesProblems } from '../helpers/deploy-schemas.js';
+import { composeLint, composeProblems, kubernetesProblems } from '../helpers/deploy-schemas.js';
 
 type Manifest = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -64,6 +64,10 @@ describe.each(coveringSets())('deploy files of $id', ({ answers }) => {
 
   it('RUN-4: compose.yaml conforms to the Compose Specification', async () => {
     expect(composeProblems(await compose())).toEqual([]);
+  });
+
+  it('RUN-4: dclint finds nothing to say of compose.yaml', async () => {
+    expect(composeLint(contentOf(await tree(), 'compose.yaml'))).toEqual([]);
   });
 
   it('RUN-4: every manifest conforms to its Kubernetes schema', async () => {
