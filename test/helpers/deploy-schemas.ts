@@ -1,6 +1,6 @@
 // RUN-4: the published schemas compose.yaml and the Kubernetes manifests are checked against,
 // offline: the Compose Specification's JSON schema as dclint (a compose linter) ships it, and
-// the Kubernetes API's schemas as kubernetes-models compiles them into validators.
+// the Kubernetes API's schemas as kubernetes-models compiles them into validators and types.
 
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { DCLinter } from 'dclint';
+import ts from 'typescript';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
@@ -87,4 +88,58 @@ export function kubernetesProblems(manifest: Record<string, unknown>): string[] 
   } catch (error) {
     return [(error as Error).message];
   }
+}
+
+/**
+ * Unknown fields, which the Kubernetes schemas allow (a misspelt `readinessProbes` passes them):
+ * each manifest becomes an object literal typed with its kind's interface from kubernetes-models,
+ * and TypeScript's excess property check names any field the API does not have, at any depth.
+ * One program for every manifest given, by name: a few seconds in all. Returns the problems of
+ * each name, `path: message`.
+ */
+export function unknownFields(
+  manifests: Map<string, Record<string, unknown>>,
+): Map<string, string[]> {
+  const root = join(dirname(require.resolve('kubernetes-models/package.json')), '..', '..');
+  const sources = new Map<string, string>();
+  const names = new Map<string, string>();
+  [...manifests].forEach(([name, manifest], index) => {
+    const version = String(manifest['apiVersion']);
+    const kind = String(manifest['kind']);
+    const file = join(root, `__manifest_${index}.ts`);
+    sources.set(
+      file,
+      `import type { I${kind} } from 'kubernetes-models/${version}/${kind}';\n` +
+        `export const manifest: I${kind} = ${JSON.stringify(manifest, null, 1)};\n`,
+    );
+    names.set(file, name);
+  });
+  const options: ts.CompilerOptions = {
+    strict: true,
+    noEmit: true,
+    module: ts.ModuleKind.ESNext,
+    // kubernetes-models' types name their modules without extensions
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    target: ts.ScriptTarget.ES2022,
+    skipLibCheck: true,
+    types: [],
+  };
+  const host = ts.createCompilerHost(options);
+  const { getSourceFile, fileExists } = host;
+  host.getSourceFile = (file, language, ...rest) => {
+    const text = sources.get(file);
+    return text === undefined
+      ? getSourceFile.call(host, file, language, ...rest)
+      : ts.createSourceFile(file, text, language);
+  };
+  host.fileExists = (file) => sources.has(file) || fileExists.call(host, file);
+  const program = ts.createProgram([...sources.keys()], options, host);
+  const problems = new Map([...manifests.keys()].map((name) => [name, [] as string[]]));
+  for (const diagnostic of ts.getPreEmitDiagnostics(program)) {
+    const name = names.get(diagnostic.file?.fileName ?? '');
+    const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ');
+    if (name === undefined) throw new Error(`type-checking the manifests: ${message}`);
+    problems.get(name)?.push(message);
+  }
+  return problems;
 }

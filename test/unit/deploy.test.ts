@@ -12,7 +12,12 @@ import { composeServices, dnsLabel } from '../../src/render/deploy.js';
 import type { Project } from '../../src/render/project.js';
 import type { Tree } from '../../src/tree.js';
 import { contentOf, coveringSets, generateOnce } from '../helpers/answers.js';
-import { composeLint, composeProblems, kubernetesProblems } from '../helpers/deploy-schemas.js';
+import {
+  composeLint,
+  composeProblems,
+  kubernetesProblems,
+  unknownFields,
+} from '../helpers/deploy-schemas.js';
 
 type Manifest = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -48,7 +53,23 @@ function envFileNames(text: string): string[] {
 const cpus = (quantity: string) =>
   quantity.endsWith('m') ? Number(quantity.slice(0, -1)) / 1000 : Number(quantity);
 
-describe.each(coveringSets())('deploy files of $id', ({ answers }) => {
+// every covering set's manifests type-checked in one program, by `set id/kind`
+let unknownFieldsOfAll: Promise<Map<string, string[]>> | undefined;
+function unknownFieldsOf(id: string): Promise<Map<string, string[]>> {
+  unknownFieldsOfAll ??= (async () => {
+    const all = new Map<string, Manifest>();
+    for (const set of coveringSets()) {
+      const byKind = manifests(await generateOnce('deploy-app', set.answers));
+      for (const [kind, manifest] of Object.entries(byKind)) all.set(`${set.id}/${kind}`, manifest);
+    }
+    return unknownFields(all);
+  })();
+  return unknownFieldsOfAll.then(
+    (problems) => new Map([...problems].filter(([name]) => name.startsWith(`${id}/`))),
+  );
+}
+
+describe.each(coveringSets())('deploy files of $id', ({ id, answers }) => {
   const tree = () => generateOnce('deploy-app', answers);
   const compose = async () => parse(contentOf(await tree(), 'compose.yaml')) as Manifest;
   const app = async () => {
@@ -64,6 +85,13 @@ describe.each(coveringSets())('deploy files of $id', ({ answers }) => {
 
   it('RUN-4: compose.yaml conforms to the Compose Specification', async () => {
     expect(composeProblems(await compose())).toEqual([]);
+  });
+
+  it('RUN-4: no manifest has a field its Kubernetes kind does not', async () => {
+    const problems = [...(await unknownFieldsOf(id))].flatMap(([name, messages]) =>
+      messages.map((message) => `${name}: ${message}`),
+    );
+    expect(problems).toEqual([]);
   });
 
   it('RUN-4: dclint finds nothing to say of compose.yaml', async () => {
