@@ -255,10 +255,11 @@ describe.each(coveringSets())('deploy files of $id', ({ id, answers }) => {
     expect(
       envFileNames(contentOf(generated, `${manifestsDir}/secrets.env.example`)).sort(),
     ).toEqual(secrets.sort());
-    // the real one is never committed
+    // the real one is never committed, nor sent to a docker build
     expect(contentOf(generated, '.gitignore').split('\n')).toContain(
       `/${manifestsDir}/secrets.env`,
     );
+    expect(contentOf(generated, '.dockerignore').split('\n')).toContain('deploy');
     const refs = (await app()).container['envFrom'] as Manifest[];
     expect(refs.map((ref) => ref['secretRef']?.['name']).filter(Boolean)).toEqual([
       secretGenerator[0]?.['name'],
