@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { activeFeatures } from '../../src/features/index.js';
+import type { Answers } from '../../src/options.js';
 import { appDir, boot } from '../helpers/e2e.js';
 import { waitUntilAnswering } from '../helpers/net.js';
 import { onePer, optionSets } from './sets.js';
@@ -17,8 +19,11 @@ const sets = onePer(
   ({ framework }) => framework,
 );
 
-function hasSecrets(answers: (typeof optionSets)[number]['answers']): boolean {
-  return answers.db === 'postgres' || answers.cache === 'redis' || answers.cache === 'tiered';
+/** a setting of the set's features is a credential, which the Secret holds */
+function hasSecrets(answers: Answers): boolean {
+  return activeFeatures(answers).some((feature) =>
+    (feature.env?.(answers) ?? []).some((v) => v.secret),
+  );
 }
 
 /** the local services in place of what an operator puts in secrets.env */
