@@ -39,7 +39,15 @@ function declaredEnv(project: Project): EnvVar[] {
   return project.features.flatMap((feature) => feature.env?.(project.answers) ?? []);
 }
 
-/** each compose service once, by name; two features naming one must agree on its definition */
+const alike = (a: ComposeService, b: ComposeService) =>
+  a.template === b.template &&
+  a.appWaitsFor === b.appWaitsFor &&
+  [...(a.volumes ?? [])].sort().join() === [...(b.volumes ?? [])].sort().join();
+
+/**
+ * Each compose service once, by name; two features naming one must declare it alike (its
+ * template, its wait and its volumes), or neither could rely on what it gets.
+ */
 export function composeServices(project: Project): Map<string, ComposeService> {
   const services = new Map<string, ComposeService & { by: string }>();
   for (const feature of project.features) {
@@ -47,7 +55,7 @@ export function composeServices(project: Project): Map<string, ComposeService> {
       feature.deploy?.(project.answers).services ?? {},
     )) {
       const known = services.get(name);
-      if (known && known.template !== service.template) {
+      if (known && !alike(known, service)) {
         throw new Error(
           `${feature.id} and ${known.by} define the compose service "${name}" differently`,
         );

@@ -337,5 +337,14 @@ describe('deploy names and services', () => {
         project([needing('cache', 'compose/redis.yaml.hbs'), needing('jobs', 'jobs/redis.yaml')]),
       ),
     ).toThrow(/jobs and cache define the compose service "redis" differently/);
+    const keeping: Feature = {
+      ...needing('jobs', 'compose/redis.yaml.hbs'),
+      deploy: () => ({
+        services: { redis: { template: 'compose/redis.yaml.hbs', volumes: ['jobs-data'] } },
+      }),
+    };
+    expect(() =>
+      composeServices(project([needing('cache', 'compose/redis.yaml.hbs'), keeping])),
+    ).toThrow(/differently/);
   });
 });
