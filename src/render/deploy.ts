@@ -16,6 +16,12 @@ const kubernetesSettings: Record<string, { value: string; why: string }> = {
   },
 };
 
+/**
+ * Settings deployment.yaml sets in the container's `env`, next to what they must agree with,
+ * and so not in the ConfigMap (WORK-3: the processes per pod follow the CPU limit)
+ */
+const setInDeployment = new Set(['WEB_CONCURRENCY']);
+
 /** compose's wait for the app's shutdown beyond SHUTDOWN_TIMEOUT_MS before it kills it */
 const stopMarginSeconds = 5;
 
@@ -103,7 +109,7 @@ export function deployData(project: Project) {
     // the ConfigMap: every setting but credentials, its default spelled as the environment
     // would, a setting without one left commented out as in .env.example
     config: env
-      .filter((v) => !v.secret)
+      .filter((v) => !v.secret && !setInDeployment.has(v.name))
       .map((v) => {
         const set = kubernetesSettings[v.name];
         const value = set?.value ?? v.default;
