@@ -65,3 +65,22 @@ export const versions = {
 } as const;
 
 export type PackageName = keyof typeof versions;
+
+/**
+ * RUN-4: the Node.js a project declares (`engines` in package.json) and the release its
+ * Dockerfile runs, kept together so they move together; a test checks that the image's release
+ * satisfies the range. The image is a maintained LTS line inside the range, not its floor.
+ */
+export const node = { engines: '>=20.19', image: 'node:22.23.3-slim' } as const;
+
+/**
+ * RUN-4: the images of compose.yaml's services, each pinned to a release line (pin a digest when
+ * you build: `redis:7.4-alpine@sha256:...`)
+ */
+export const images = {
+  redis: 'redis:7.4-alpine',
+  postgres: 'postgres:17-alpine',
+  otelCollector: 'otel/opentelemetry-collector:0.128.0',
+  // nginx with ngx_brotli's static module, which the official nginx image lacks
+  nginxBase: 'debian:12-slim',
+} as const;

@@ -1,6 +1,6 @@
 import type { Answers } from '../options.js';
 import type { PackageName } from '../versions.js';
-import { redisUrl } from './redis.js';
+import { redisDeploy, redisUrl } from './redis.js';
 import type { Contribution, EnvVar, Feature } from './types.js';
 
 type Backend = Answers['cache'];
@@ -239,6 +239,8 @@ export const cache: Feature = {
         ]
       : [],
   }),
+  // RUN-4: Redis beside the app in compose.yaml
+  deploy: (answers) => (shared(answers.cache) ? redisDeploy : {}),
   contributes: (answers) => [
     tracing(answers.cache),
     {

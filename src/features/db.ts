@@ -6,6 +6,7 @@ const env: EnvVar[] = [
     name: 'DATABASE_URL',
     schema: 'postgresUrl',
     doc: 'PostgreSQL to use, like postgres://user:pass@host:5432/db; unset runs an embedded PGlite in PGLITE_DIR (POOL-4)',
+    secret: true,
   },
   {
     name: 'PGLITE_DIR',
@@ -103,6 +104,17 @@ export const db: Feature = {
       '| `GET /api/db/items/:id` | a row of table `items` (1..1000) through the pool; 404 when absent, 503 while the database is unreachable |',
     ],
     'readme.sections': [readmeSection],
+  }),
+  // RUN-4: PostgreSQL beside the app in compose.yaml
+  deploy: () => ({
+    services: {
+      postgres: {
+        template: 'compose/postgres.yaml.hbs',
+        appWaitsFor: 'service_healthy',
+        volumes: ['postgres-data'],
+      },
+    },
+    settings: { DATABASE_URL: 'postgres://app:${POSTGRES_PASSWORD:-app}@postgres:5432/app' },
   }),
   // OBS-2: pg's spans, and what the tracing test checks of the route; OBS-5: the route is
   // one `npm run profile` loads

@@ -3,6 +3,7 @@ import { base } from './base.js';
 import { cache } from './cache.js';
 import { compression } from './compression.js';
 import { db } from './db.js';
+import { deployment } from './deploy.js';
 import { framework } from './framework.js';
 import { httpClient } from './http-client.js';
 import { jobs } from './jobs.js';
@@ -29,6 +30,7 @@ export const features: readonly Feature[] = [
   compression,
   streaming,
   proxy,
+  deployment(() => features),
 ];
 
 export function activeFeatures(answers: Answers): Feature[] {

@@ -132,6 +132,18 @@ export const proxy: Feature = {
     'nginx.http': compressed(answers) ? [gzip] : [],
     'readme.sections': [readmeSection(answers)],
   }),
+  // RUN-4: nginx in compose.yaml, in the app's network namespace (its upstream is 127.0.0.1);
+  // with downloads, the app's files/ in a volume both mount
+  deploy: (answers) => ({
+    services: {
+      nginx: {
+        template: 'features/proxy/compose/nginx.yaml.hbs',
+        volumes: answers.streaming ? ['files'] : [],
+      },
+    },
+    ports: ['8080:8080'],
+    mounts: answers.streaming ? ['files:/app/files'] : [],
+  }),
   // STREAM-5: downloads sent by nginx once the app allows them, assets straight from disk
   contributes: (answers) => [
     {

@@ -1,5 +1,5 @@
 import type { Answers } from '../options.js';
-import type { EnvVar } from './types.js';
+import type { Deploy, EnvVar } from './types.js';
 
 /**
  * REDIS_URL, one setting for every feature that keeps something in Redis: the shared cache
@@ -21,5 +21,21 @@ export function redisUrl(answers: Answers): EnvVar {
     name: 'REDIS_URL',
     schema: 'z.url()',
     doc: `Redis for ${users}, like redis://127.0.0.1:6379; without it ${unset}`,
+    secret: true,
   };
 }
+
+/**
+ * RUN-4: one Redis service in compose.yaml for whichever features keep something in it (the
+ * same declaration from each, so they share it), and the app's REDIS_URL pointing at it
+ */
+export const redisDeploy: Deploy = {
+  services: {
+    redis: {
+      template: 'compose/redis.yaml.hbs',
+      appWaitsFor: 'service_healthy',
+      volumes: ['redis-data'],
+    },
+  },
+  settings: { REDIS_URL: 'redis://redis:6379' },
+};

@@ -146,6 +146,16 @@ export const tracing: Feature = {
     'bench.suites': [`rows.push(...(await tracingRows('${benchPath(answers)}')));`],
     'readme.sections': [readmeSection(answers)],
   }),
+  // RUN-4: a collector beside the app in compose.yaml (deploy/otel-collector.yaml)
+  deploy: () => ({
+    services: {
+      'otel-collector': {
+        template: 'compose/otel-collector.yaml.hbs',
+        appWaitsFor: 'service_started',
+      },
+    },
+    settings: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318' },
+  }),
   wiring: {
     fastify: {},
     express: {},

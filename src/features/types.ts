@@ -22,7 +22,8 @@ export type SharedSlot =
   | 'nginx.modules' // nginx.conf: modules loaded at the top
   | 'nginx.http' // nginx.conf: settings of the http block
   | 'nginx.locations' // nginx.conf: locations of the server block
-  | 'docker.writable'; // Dockerfile: folders the app writes in, the only ones its user owns
+  | 'docker.writable' // Dockerfile: folders the app writes in, the only ones its user owns
+  | 'compose.services'; // compose.yaml: the services beside the app (made from `Feature.deploy`)
 
 /** a slot in a framework's entry file, src/app.ts */
 export type FrameworkSlot = 'app.imports' | 'app.plugins' | 'app.routes';
@@ -43,6 +44,43 @@ export interface EnvVar {
    */
   default?: EnvDefault;
   doc: string;
+  /**
+   * RUN-4: it holds a credential (a URL with a password): Kubernetes gets it from a Secret,
+   * not the ConfigMap
+   */
+  secret?: boolean;
+}
+
+/** RUN-4: a service of compose.yaml beside the app */
+export interface ComposeService {
+  /** a YAML file under templates/ (`.hbs` to render it): the service's definition */
+  template: string;
+  /**
+   * how the app waits for it at start: `service_healthy` when it has a health check, else
+   * `service_started`; absent when the app does not wait (nginx waits for the app instead)
+   */
+  appWaitsFor?: 'service_healthy' | 'service_started';
+  /** named volumes it keeps its data in */
+  volumes?: string[];
+}
+
+/**
+ * RUN-4: what a feature adds to compose.yaml and deploy/kubernetes/. Services are keyed by
+ * name, so two features that need Redis get one `redis` service.
+ */
+export interface Deploy {
+  services?: Record<string, ComposeService>;
+  /** the app's settings in compose.yaml, where those services are: `REDIS_URL: redis://redis:6379` */
+  settings?: Record<string, string>;
+  /** ports published from the app's network namespace (services that share it listen there) */
+  ports?: string[];
+  /** the app's mounts of named volumes it shares with a service: `files:/app/files` */
+  mounts?: string[];
+  /**
+   * Kubernetes manifests that the feature's layers write under deploy/kubernetes/, added to the
+   * kustomization's resources (a worker's Deployment: `worker.yaml`)
+   */
+  manifests?: string[];
 }
 
 /**
@@ -90,6 +128,8 @@ export interface Feature {
    * no-op version
    */
   callsWithSpan?: boolean;
+  /** RUN-4: its services in compose.yaml and its manifests in deploy/kubernetes/ */
+  deploy?: (answers: Answers) => Deploy;
   /** per-framework wiring: a framework left out is a compile error */
   wiring?: Record<Framework, SlotEntries<FrameworkSlot>>;
 }

@@ -3,7 +3,7 @@
 
 import { techniques } from '../techniques.js';
 import type { Tree } from '../tree.js';
-import { versions, type PackageName } from '../versions.js';
+import { node, versions, type PackageName } from '../versions.js';
 import { envOf, envSpelling } from './env.js';
 import { contributionsOf, preloadsOf, type Project } from './project.js';
 import { alignTables } from './tidy.js';
@@ -41,7 +41,7 @@ export function renderPackageJson(tree: Tree, project: Project): void {
     version: '0.1.0',
     private: true,
     type: 'module',
-    engines: { node: '>=20.19' },
+    engines: { node: node.engines },
     scripts,
     dependencies: sortedRecord(
       project.features.flatMap((f) => [

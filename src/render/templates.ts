@@ -9,6 +9,8 @@ import type { Answers } from '../options.js';
 import { routeNames, type RouteSpec } from '../routes.js';
 import { templatesDir } from '../paths.js';
 import type { Tree } from '../tree.js';
+import { images, node } from '../versions.js';
+import { composeServiceEntries, deployData } from './deploy.js';
 import { envOf, envSchemaLine, envSpelling } from './env.js';
 import { contributionsOf, preloadsOf, type Project } from './project.js';
 import { alignTables, printWidth, sortImports } from './tidy.js';
@@ -139,7 +141,15 @@ function templateData(project: Project) {
         default: v.default === undefined ? undefined : envSpelling(v.default),
       })),
     preload: preloadsOf(project),
+    images: { ...images, node: node.image },
+    deploy: deployData(project),
   };
+}
+
+/** a template file under templates/ as text: rendered when it ends in .hbs */
+function renderFile(template: string, project: Project): string {
+  const file = join(templatesDir, template);
+  return file.endsWith('.hbs') ? compile(file)(templateData(project)) : readFileSync(file, 'utf8');
 }
 
 /** each slot's entries, in feature order; `config.env` is made from the features' env vars */
@@ -169,6 +179,10 @@ export function collectSlots(project: Project): Map<SlotName, string[]> {
       }
     }
   }
+  push(
+    'compose.services',
+    composeServiceEntries(project, (template) => renderFile(template, project)),
+  );
   for (const route of project.routes) {
     for (const [name, entries] of Object.entries(routeSlots(route, project.answers.framework))) {
       push(name as SlotName, entries);
