@@ -12,6 +12,7 @@ interface LogLine {
   msg: string;
   worker?: number;
   code?: number | null;
+  reason?: string;
 }
 
 interface Cluster {
@@ -173,6 +174,19 @@ describe('cluster', () => {
     expect(replacing).toBeGreaterThan(-1);
     expect(exited).toBeGreaterThan(replacing);
     expect(cluster.lines.some((line) => line.msg === 'worker died')).toBe(false);
+  }, 60_000);
+
+  it('WORK-4: a worker above MAX_WORKER_RSS_MB is replaced, its replacement serving first', async () => {
+    // every worker is above 1 MiB: the first memory check (every 5 s) replaces one
+    const cluster = await startCluster({ MAX_WORKER_RSS_MB: '1' });
+    await cluster.until('a worker replaced', () =>
+      cluster.lines.some((line) => line.msg === 'worker replaced and exited'),
+    );
+    const asked = cluster.lines.find((line) => line.msg.startsWith('worker to be replaced'));
+    expect(asked?.reason).toMatch(/^resident memory \d+ MiB$/);
+    const replacing = cluster.lines.findIndex((line) => line.msg.includes('the one it replaces'));
+    const exited = cluster.lines.findIndex((line) => line.msg === 'worker replaced and exited');
+    expect(exited).toBeGreaterThan(replacing);
   }, 60_000);
 
   it('WORK-3: SIGTERM under load drains every worker and exits 0', async () => {
