@@ -21,7 +21,8 @@ export const base: Feature = {
     'vitest',
   ],
   scripts: () => ({
-    dev: 'tsx watch src/main.ts | pino-pretty',
+    // one process: tsx restarts it on every edit (WORK-3)
+    dev: 'WEB_CONCURRENCY=1 tsx watch src/main.ts | pino-pretty',
     build: 'tsc -p tsconfig.build.json',
     // RUN-2: npm passes SIGTERM to the shell it runs a script in, which (dash on Debian and
     // in node:22-slim) does not pass it on: exec makes node that process
@@ -33,6 +34,10 @@ export const base: Feature = {
     bench: 'npm run build && tsx bench/run.ts',
   }),
   gitignore: ['node_modules/', 'dist/', 'coverage/', '.env', '*.log'],
+  slots: () => ({
+    'config.imports': ["import { clusterSettings } from './settings/cluster.js';"],
+    'config.sections': ['cluster: clusterSettings(e),'],
+  }),
   env: () => [
     {
       name: 'PORT',
@@ -111,6 +116,28 @@ export const base: Feature = {
       schema: 'int(0, 600_000)',
       default: 15_000,
       doc: 'How long the whole shutdown may take before the process exits 1 (RUN-2)',
+    },
+    {
+      name: 'WEB_CONCURRENCY',
+      schema: 'int(1, 1024)',
+      doc: 'Worker processes, each running the whole app; one per core when unset, 1 for a single process (WORK-3)',
+    },
+    {
+      name: 'MAX_REQUESTS_PER_WORKER',
+      schema: 'int(0, 1_000_000_000)',
+      default: 0,
+      doc: 'Requests a worker serves before a new one takes over and it drains; 0 for no limit (WORK-4)',
+    },
+    {
+      name: 'MAX_REQUESTS_JITTER',
+      schema: 'int(0, 1_000_000_000)',
+      doc: "Up to this many requests added at random to each worker's limit, so workers are not all replaced at once; a tenth of MAX_REQUESTS_PER_WORKER when unset (WORK-4)",
+    },
+    {
+      name: 'MAX_WORKER_RSS_MB',
+      schema: 'int(0, 1_048_576)',
+      default: 0,
+      doc: 'Resident memory, in MiB, above which a worker is replaced the same way; 0 for no bound (WORK-4)',
     },
   ],
 };

@@ -11,7 +11,7 @@ const withCache = optionSets.filter((set) => set.answers.cache !== 'none');
 const sample = [...new Map(withCache.map((set) => [set.answers.cache, set])).values()];
 
 describe.each(sample)('$id', (set) => {
-  it('RUN-5: npm run bench prints miss, hit, 304 and the bare node:http floor', async () => {
+  it('RUN-5: npm run bench prints one process and two workers (WORK-3), miss, hit, 304 and the bare node:http floor', async () => {
     const result = await execa('npm', ['run', 'bench'], {
       cwd: appDir(set),
       env: { BENCH_SECONDS: '1', BENCH_CONNECTIONS: '10', REDIS_URL: 'redis://127.0.0.1:6379' },
@@ -21,6 +21,7 @@ describe.each(sample)('$id', (set) => {
     expect(result.exitCode, result.all).toBe(0);
     for (const row of [
       'GET /health',
+      'GET /health, 2 workers',
       'items: miss',
       'items: hit',
       'items: 304',

@@ -183,6 +183,43 @@ describe.each(sets)('$id', (set) => {
     expect(otlp.incoming('/ready')).toEqual([]);
   });
 
+  it('OBS-1, WORK-3: in a cluster each worker loads the preload and exports; the primary starts no SDK', async () => {
+    const otlp = await collector();
+    const app = await boot(dir, {
+      NODE_OPTIONS: preload,
+      OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+      WEB_CONCURRENCY: '2',
+      ...services,
+    });
+    const lines = () =>
+      app
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('{') && line.endsWith('}'))
+        .map((line) => JSON.parse(line) as { pid: number; msg: string; worker?: number });
+    try {
+      const deadline = Date.now() + 30_000;
+      while (lines().filter((line) => line.msg === 'worker serving').length < 2) {
+        if (Date.now() > deadline) throw new Error(`two workers never served:\n${app.output()}`);
+        await sleep(50);
+      }
+      // a new connection each, so both workers answer some
+      for (let i = 0; i < 10; i++) {
+        await fetch(`${app.url}/no-such-route`, { headers: { connection: 'close' } });
+      }
+    } finally {
+      expect(await stop(app), app.output()).toBe(0);
+      await otlp.close();
+    }
+    const workers = lines()
+      .filter((line) => line.msg === 'worker serving')
+      .map((line) => line.worker);
+    const tracing = lines().filter((line) => line.msg.startsWith('tracing:'));
+    expect(tracing.map((line) => line.pid).sort()).toEqual(workers.sort());
+    // every request's span reached the collector, flushed by the worker that served it
+    expect(otlp.incoming('/no-such-route')).toHaveLength(10);
+  });
+
   it('OBS-4: with OTEL_TRACES_SAMPLER=always_off nothing is sent', async () => {
     const otlp = await collector();
     const app = await boot(dir, {

@@ -95,6 +95,8 @@ export async function boot(dir: string, env: Record<string, string> = {}): Promi
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
       SHUTDOWN_DELAY_MS: '0',
+      // one process unless a test asks for the cluster (WORK-3)
+      WEB_CONCURRENCY: '1',
       ...env,
     },
     reject: false,

@@ -50,6 +50,8 @@ async function boot(command: string, args: string[], env: Record<string, string>
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       SHUTDOWN_DELAY_MS: '0',
+      // one process unless a row asks for workers (WORK-3)
+      WEB_CONCURRENCY: '1',
       ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -1,8 +1,10 @@
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './perf/logger.js';
 import { closeOnExit } from './perf/shutdown.js';
-import { ListenError, startServer, type RunningServer } from './server.js';
+import type { RunningServer } from './server.js';
+import { isClusterPrimary } from './settings/cluster.js';
 
 // settings already in the environment win over the ones in .env
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -17,13 +19,29 @@ try {
 }
 
 const logger = createLogger(config);
-let server: RunningServer;
-try {
-  server = await startServer(config, logger);
-} catch (error) {
-  if (!(error instanceof ListenError)) throw error;
-  console.error(error.message);
-  process.exit(1);
+
+if (isClusterPrimary(config.cluster)) {
+  // WORK-3: this process forks the workers, each of which runs this file and serves, and
+  // watches them; it never loads the app, opens a pool or connects to anything
+  const { superviseWorkers } = await import('./perf/cluster/primary.js');
+  superviseWorkers(config, logger);
+} else {
+  const { ListenError, startServer } = await import('./server.js');
+  let server: RunningServer;
+  try {
+    server = await startServer(config, logger);
+  } catch (error) {
+    if (!(error instanceof ListenError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+  const closeNow = closeOnExit((delayMs) => server.close(delayMs), {
+    timeoutMs: config.shutdownTimeoutMs,
+    logger,
+  });
+  logger.info({ url: server.url }, 'server listening');
+  if (cluster.isWorker) {
+    const { serveAsWorker } = await import('./perf/cluster/worker.js');
+    serveAsWorker(server, config.cluster, logger, closeNow);
+  }
 }
-closeOnExit(server.close, { timeoutMs: config.shutdownTimeoutMs, logger });
-logger.info({ url: server.url }, 'server listening');

@@ -17,7 +17,10 @@ export interface HttpApp {
 export interface RunningServer {
   url: string;
   context: AppContext;
-  close(): Promise<void>;
+  /** the node:http server it listens with */
+  http: Server;
+  /** `delayMs`: how long to keep serving once /ready answers 503 (SHUTDOWN_DELAY_MS) */
+  close(delayMs?: number): Promise<void>;
 }
 
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
@@ -40,11 +43,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   return {
     url: `http://${host}:${port}`,
     context,
+    http: app.server,
     // RUN-2: fail readiness first and keep serving while load balancers notice, then drain
     // requests, then close what they used
-    async close() {
+    async close(delayMs = config.shutdownDelayMs) {
       context.readiness.markDraining();
-      await setTimeout(config.shutdownDelayMs);
+      await setTimeout(delayMs);
       await app.close();
       await context.close();
     },

@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 
@@ -35,6 +36,21 @@ describe('settings', () => {
     expect(() => loadConfig({ REQUEST_TIMEOUT_MS: '30000', HEADERS_TIMEOUT_MS: '66000' })).toThrow(
       'Invalid setting HEADERS_TIMEOUT_MS="66000": must not be above REQUEST_TIMEOUT_MS (30000)',
     );
+  });
+
+  it('WORK-3, WORK-4: one worker per core by default, recycling off, jitter a tenth of the limit', () => {
+    const { cluster } = loadConfig({});
+    expect(cluster.workers).toBe(availableParallelism());
+    expect(cluster.maxRequests).toBe(0);
+    expect(cluster.maxRssBytes).toBe(0);
+    expect(loadConfig({ MAX_REQUESTS_PER_WORKER: '1000' }).cluster.maxRequestsJitter).toBe(100);
+  });
+
+  it('WORK-3: PORT=0 with more than one worker is one line saying what to set', () => {
+    expect(() => loadConfig({ PORT: '0', WEB_CONCURRENCY: '2' })).toThrow(
+      'Invalid setting PORT="0": must not be 0 with more than one worker; set a port, or WEB_CONCURRENCY=1',
+    );
+    expect(loadConfig({ PORT: '0', WEB_CONCURRENCY: '1' }).port).toBe(0);
   });
 
   it('RUN-2: the shutdown delay and drain must fit in the shutdown timeout', () => {

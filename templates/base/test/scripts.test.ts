@@ -22,7 +22,13 @@ describe('scripts under a supervisor', () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/health`;
     const npm = spawn('npm', ['start'], {
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', SHUTDOWN_DELAY_MS: '0' },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        SHUTDOWN_DELAY_MS: '0',
+        WEB_CONCURRENCY: '1',
+      },
       stdio: 'ignore',
     });
     const exited = new Promise<number | null>((resolve) => npm.on('exit', resolve));

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { register } from 'node:module';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
 import { ConfigError, loadConfig, type Config } from '../../config.js';
+import { isClusterPrimary } from '../../settings/cluster.js';
 import { createLogger } from '../logger.js';
 import { startTracing } from './sdk.js';
 
@@ -23,7 +24,9 @@ try {
 // OTEL_SDK_DISABLED=true, the standard switch, turns tracing off without a rebuild
 const disabled = process.env['OTEL_SDK_DISABLED']?.trim().toLowerCase() === 'true';
 
-if (config && !disabled) {
+// a cluster's primary serves nothing: each worker it forks loads this file again (the same
+// --import) and traces its own requests (WORK-3)
+if (config && !disabled && !isClusterPrimary(config.cluster)) {
   // ES modules are patched through a loader hook; it wraps only the modules the
   // instrumentations name, and the app waits until the hook knows every one of them
   const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
