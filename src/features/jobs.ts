@@ -1,6 +1,6 @@
 import type { Answers } from '../options.js';
 import type { PackageName } from '../versions.js';
-import { redisUrl } from './redis.js';
+import { redisDeploy, redisUrl } from './redis.js';
 import type { EnvVar, Feature } from './types.js';
 
 type Backend = Answers['jobs'];
@@ -77,6 +77,7 @@ export const jobs: Feature = {
     'features/jobs/common',
     `features/jobs/${answers.jobs}`,
     `features/jobs/${answers.framework}`,
+    ...(answers.jobs === 'bullmq' ? ['features/jobs/kubernetes'] : []),
   ],
   dependencies: (answers) => packages[answers.jobs],
   // RUN-2: exec, as `start` does, so that SIGTERM reaches the worker and not a shell
@@ -96,6 +97,19 @@ export const jobs: Feature = {
     `features/jobs/readme/${answers.jobs}.md`,
   ],
   callsWithSpan: true,
+  // RUN-4: with BullMQ, Redis and the worker beside the app in compose.yaml, and the workers'
+  // own Deployment in deploy/kubernetes/
+  deploy: (answers) =>
+    answers.jobs === 'bullmq'
+      ? {
+          ...redisDeploy,
+          services: {
+            ...redisDeploy.services,
+            worker: { template: 'features/jobs/compose/worker.yaml.hbs' },
+          },
+          manifests: ['worker.yaml'],
+        }
+      : {},
   slots: (answers) => ({
     'config.imports': [
       "import { jobsSettings } from './settings/jobs.js';",

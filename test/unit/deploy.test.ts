@@ -27,14 +27,24 @@ function kustomization(tree: Tree): Manifest {
   return parse(contentOf(tree, `${manifestsDir}/kustomization.yaml`)) as Manifest;
 }
 
-/** the manifests the kustomization applies, by kind (a kind twice is an error here) */
+/**
+ * The manifests the kustomization applies, by kind for the app's own (`Deployment`) and by
+ * kind and name for a feature's (`Deployment my-app-worker`)
+ */
 function manifests(tree: Tree): Record<string, Manifest> {
   const byKind: Record<string, Manifest> = {};
+  const appName = (manifest: Manifest) =>
+    (manifest['metadata']['labels']?.['app.kubernetes.io/name'] ??
+      manifest['metadata']['name']) as string;
+  let name: string | undefined;
   for (const file of kustomization(tree)['resources'] as string[]) {
     const manifest = parse(contentOf(tree, `${manifestsDir}/${file}`)) as Manifest;
+    name ??= appName(manifest);
     const kind = manifest['kind'] as string;
-    if (kind in byKind) throw new Error(`two ${kind} manifests`);
-    byKind[kind] = manifest;
+    const key =
+      appName(manifest) === name ? kind : `${kind} ${String(manifest['metadata']['name'])}`;
+    if (key in byKind) throw new Error(`two ${key} manifests`);
+    byKind[key] = manifest;
   }
   return byKind;
 }
@@ -130,10 +140,13 @@ describe.each(coveringSets())('deploy files of $id', ({ id, answers }) => {
     const services = Object.keys((await compose())['services'] as object).sort();
     const expected = [
       'app',
-      ...(answers.cache === 'redis' || answers.cache === 'tiered' ? ['redis'] : []),
+      ...(answers.cache === 'redis' || answers.cache === 'tiered' || answers.jobs === 'bullmq'
+        ? ['redis']
+        : []),
       ...(answers.db === 'postgres' ? ['postgres'] : []),
       ...(answers.tracing === 'otlp' ? ['otel-collector'] : []),
       ...(answers.proxy === 'nginx' ? ['nginx'] : []),
+      ...(answers.jobs === 'bullmq' ? ['worker'] : []),
     ].sort();
     expect(services).toEqual(expected);
   });
