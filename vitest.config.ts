@@ -2,6 +2,21 @@ import { defineConfig } from 'vitest/config';
 
 const twentyMinutes = 20 * 60 * 1000;
 
+/**
+ * The end-to-end projects share one packed tarball and one installed workspace under test/.work
+ * (the global setup makes it once for both), and each boots servers and runs installs: within
+ * a project one file at a time. Projects run side by side, so the apps' checks (the longest
+ * file) run beside the other files.
+ */
+const e2e = {
+  globalSetup: ['test/e2e/global-setup.ts'],
+  testTimeout: twentyMinutes,
+  hookTimeout: twentyMinutes,
+  fileParallelism: false,
+  // within a file, tests marked concurrent run two at a time: the machine has two cores
+  maxConcurrency: 2,
+};
+
 export default defineConfig({
   test: {
     projects: [
@@ -19,14 +34,16 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
-          globalSetup: ['test/e2e/global-setup.ts'],
-          testTimeout: twentyMinutes,
-          hookTimeout: twentyMinutes,
-          // the files share one packed tarball and one installed workspace under test/.work,
-          // and each boots servers and runs installs: one file at a time
-          fileParallelism: false,
-          // within a file, tests marked concurrent run two at a time: the machine has two cores
-          maxConcurrency: 2,
+          exclude: ['test/e2e/apps.test.ts'],
+          ...e2e,
+        },
+      },
+      {
+        test: {
+          // every option set's own checks, in a lane of their own beside the other e2e files
+          name: 'e2e-apps',
+          include: ['test/e2e/apps.test.ts'],
+          ...e2e,
         },
       },
     ],

@@ -102,7 +102,7 @@ export async function teardown(): Promise<void> {
   await rm(lockFile, { force: true });
 }
 
-export default async function setup(): Promise<() => Promise<void>> {
+async function prepare(): Promise<void> {
   await takeLock();
   const started = Date.now();
   const tarball = await packTool();
@@ -121,5 +121,18 @@ export default async function setup(): Promise<() => Promise<void>> {
   console.log(
     `e2e: ${optionSets.length} apps generated and installed in ${seconds(installed - started)}, built in ${seconds(built - installed)}, type-checked in ${seconds(Date.now() - built)}`,
   );
+}
+
+/**
+ * Both end-to-end projects (vitest.config.ts) name this setup, and vitest loads it once per
+ * project, in the one main process: the work is shared through a global, so the workspace is
+ * made once and each project waits for the same promise.
+ */
+const shared = Symbol.for('create-perf-app.e2e-setup');
+type WithSetup = typeof globalThis & { [shared]?: Promise<void> };
+
+export default async function setup(): Promise<() => Promise<void>> {
+  const global = globalThis as WithSetup;
+  await (global[shared] ??= prepare());
   return teardown;
 }

@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { redisRows } from '../src/items/redis-rows.js';
-import { RedisStore } from '../src/perf/cache/redis-store.js';
+import { RedisStore, RedisTimeoutError } from '../src/perf/cache/redis-store.js';
 import type { RunningServer } from '../src/server.js';
 import { start } from './helpers.js';
 import { freePort } from './net.js';
@@ -129,6 +129,32 @@ describe('Redis paused', () => {
     await expect(update).rejects.toThrow('unavailable');
     await resumed(redis);
     expect(await redis.client.hget('fence:rows', '7')).toBe('first');
+  });
+
+  it('CACHE-14: when a command times out, the commands sent after it fail with it', async () => {
+    const redis = await throwAwayRedis();
+    cleanups.push(() => redis.stop());
+    const store = new RedisStore(
+      { url: redis.url, prefix: 'order', commandTimeoutMs: 500, coolDownMs: 1000 },
+      pino({ level: 'silent' }),
+    );
+    cleanups.push(() => store.close());
+    await store.connect(2000);
+
+    redis.pause();
+    const started = performance.now();
+    const first = store.run(() => store.redis.get('order:a')).catch((error: unknown) => error);
+    await sleep(300);
+    // sent while the first waits: its answer would come after the first's, which never comes
+    const second = store
+      .run(() => store.redis.get('order:b'))
+      .then(
+        () => Infinity,
+        () => performance.now() - started,
+      );
+    expect(await first).toBeInstanceOf(RedisTimeoutError);
+    // with the first (at 500 ms), not after a timeout of its own (at 800 ms)
+    expect(await second).toBeLessThan(700);
   });
 
   it('CACHE-14: an instance shuts down while Redis is paused', async () => {

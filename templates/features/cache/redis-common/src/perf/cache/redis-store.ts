@@ -39,16 +39,28 @@ export class RedisTimeoutError extends Error {
  * not used: after the event loop was busy for longer than `ms`, its timer fires before the
  * answer that is already waiting in the socket is read. Here the timer yields to I/O once
  * (setImmediate runs after the poll phase), so only a Redis that did not answer times out.
+ * `waiting` holds the rejection of every command not yet answered, so that all of them can be
+ * failed at once.
  */
-function withTimeout<T>(command: Promise<T>, ms: number): Promise<T> {
+function withTimeout<T>(
+  command: Promise<T>,
+  ms: number,
+  waiting: Set<(error: Error) => void>,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  let fail: ((error: Error) => void) | undefined;
   const late = new Promise<never>((_, reject) => {
+    fail = reject;
+    waiting.add(reject);
     timer = setTimeout(
       () => setImmediate(() => reject(new RedisTimeoutError(`no answer in ${ms} ms`))),
       ms,
     );
   });
-  return Promise.race([command, late]).finally(() => clearTimeout(timer));
+  return Promise.race([command, late]).finally(() => {
+    clearTimeout(timer);
+    if (fail) waiting.delete(fail);
+  });
 }
 
 const probeSlackMs = 10;
@@ -72,6 +84,7 @@ export class RedisStore implements CacheStore {
   readonly #listeners = new Set<(event: CacheEvent) => void>();
   // cockatiel's breaker; only timeouts count: a closed connection already fails commands at once
   readonly #breaker: CircuitBreakerPolicy;
+  readonly #waiting = new Set<(error: Error) => void>();
   #probe: NodeJS.Timeout | undefined;
   #connected = false;
   #up = false;
@@ -99,6 +112,10 @@ export class RedisStore implements CacheStore {
       },
     );
     this.#breaker.onBreak(() => {
+      // Redis answers one connection's commands in order: those sent after the one that timed
+      // out cannot be answered before it, so they fail now rather than each wait its own timeout
+      const timedOut = new RedisTimeoutError('no answer to an earlier command');
+      for (const fail of this.#waiting) fail(timedOut);
       this.#changed();
       this.#probeLater();
     });
@@ -140,7 +157,9 @@ export class RedisStore implements CacheStore {
     if (this.#breaker.state === CircuitState.HalfOpen) {
       return Promise.reject(new BrokenCircuitError());
     }
-    return this.#breaker.execute(() => withTimeout(command(), this.options.commandTimeoutMs));
+    return this.#breaker.execute(() =>
+      withTimeout(command(), this.options.commandTimeoutMs, this.#waiting),
+    );
   }
 
   onEvent(listener: (event: CacheEvent) => void): void {
@@ -210,7 +229,7 @@ export class RedisStore implements CacheStore {
     clearTimeout(this.#probe);
     // a hung Redis never answers QUIT: shutting down must not wait for it
     const quit = Promise.all([this.redis.quit(), this.#subscriber.quit()]);
-    await withTimeout(quit, this.options.commandTimeoutMs).catch(() => {
+    await withTimeout(quit, this.options.commandTimeoutMs, this.#waiting).catch(() => {
       this.redis.disconnect();
       this.#subscriber.disconnect();
     });
@@ -241,7 +260,7 @@ export class RedisStore implements CacheStore {
     this.#probe = setTimeout(() => {
       this.#probe = undefined;
       this.#breaker
-        .execute(() => withTimeout(this.redis.ping(), this.options.commandTimeoutMs))
+        .execute(() => withTimeout(this.redis.ping(), this.options.commandTimeoutMs, this.#waiting))
         .catch((error: unknown) => {
           // still cooling down (a timer may fire a little early): try again shortly
           if (error instanceof BrokenCircuitError) this.#probeLater();
