@@ -19,6 +19,9 @@ const e2e = {
 
 export default defineConfig({
   test: {
+    // one file of each project at a time, the three projects side by side (vitest's default
+    // is one worker fewer than the cores: here one, which ran the projects one after another)
+    maxWorkers: 3,
     projects: [
       {
         test: {
@@ -28,6 +31,7 @@ export default defineConfig({
           // a CLI test starts node a few times; on a busy 2-core machine that can take seconds
           testTimeout: 20_000,
           hookTimeout: 20_000,
+          maxWorkers: 1,
         },
       },
       {

@@ -45,7 +45,15 @@ async function until(app: BootedApp, what: string, condition: () => boolean): Pr
 
 /** a cluster of two workers, both serving */
 async function bootCluster(dir: string, env: Record<string, string> = {}): Promise<BootedApp> {
-  const app = await boot(dir, { WEB_CONCURRENCY: '2', ...env });
+  const app = await boot(dir, {
+    WEB_CONCURRENCY: '2',
+    // autocannon sends its next request on a socket whatever `Connection: close` said, and Node
+    // answers every request past MAX_REQUESTS_PER_SOCKET on that socket with 503 (its
+    // documented behaviour, for clients that ignore the close): the count would measure
+    // autocannon, not the cluster
+    MAX_REQUESTS_PER_SOCKET: '0',
+    ...env,
+  });
   await until(app, 'two workers serving', () => serving(app).length >= 2);
   return app;
 }
@@ -84,34 +92,27 @@ async function underLoad(
 describe.each(sets)('$id', (set) => {
   const dir = appDir(set);
 
-  // In the full CI run (every e2e file on two busy cores) this test once saw 624 answers of
-  // 503 to /health, which nothing in the app should send there (probes are never shed); run
-  // alone, also with both cores busy, it passes. Skipped in CI until the cause is found; the
-  // app's own test/cluster.test.ts kills a worker on every framework meanwhile.
-  it.skipIf(process.env['CI'] === 'true')(
-    'WORK-3: a worker killed under load is replaced; only requests it had in flight fail',
-    async () => {
-      const app = await bootCluster(dir);
-      try {
-        const { failures, requests, sample } = await underLoad(app.url, 6, async () => {
-          await new Promise((resolve) => setTimeout(resolve, 1000));
-          const [victim] = serving(app);
-          process.kill(victim ?? 0, 'SIGKILL');
-          await until(app, 'a replacement serving', () => serving(app).length >= 3);
-        });
-        // autocannon sends one request at a time per connection: the dead worker held at most
-        // one per connection it had
-        const failed = [...failures.values()].reduce((sum, n) => sum + n, 0);
-        const seen = `${JSON.stringify(Object.fromEntries(failures))}; asked again: ${sample}`;
-        expect(failed, `${seen}\n${app.output()}`).toBeLessThanOrEqual(connections);
-        expect(requests).toBeGreaterThan(1000);
-        expect(logLines(app).some((line) => line.msg === 'worker died')).toBe(true);
-      } finally {
-        app.process.kill('SIGKILL');
-        await app.process;
-      }
-    },
-  );
+  it('WORK-3: a worker killed under load is replaced; only requests it had in flight fail', async () => {
+    const app = await bootCluster(dir);
+    try {
+      const { failures, requests, sample } = await underLoad(app.url, 6, async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        const [victim] = serving(app);
+        process.kill(victim ?? 0, 'SIGKILL');
+        await until(app, 'a replacement serving', () => serving(app).length >= 3);
+      });
+      // autocannon sends one request at a time per connection: the dead worker held at most
+      // one per connection it had
+      const failed = [...failures.values()].reduce((sum, n) => sum + n, 0);
+      const seen = `${JSON.stringify(Object.fromEntries(failures))}; asked again: ${sample}`;
+      expect(failed, `${seen}\n${app.output()}`).toBeLessThanOrEqual(connections);
+      expect(requests).toBeGreaterThan(1000);
+      expect(logLines(app).some((line) => line.msg === 'worker died')).toBe(true);
+    } finally {
+      app.process.kill('SIGKILL');
+      await app.process;
+    }
+  });
 
   it('WORK-4: recycling after MAX_REQUESTS_PER_WORKER under load fails no request', async () => {
     const app = await bootCluster(dir, {
@@ -144,13 +145,8 @@ describe.each(sets)('$id', (set) => {
     expect(result.exitCode, app.output()).toBe(0);
     // once no worker listens a new connection is refused, which is not a sent request
     failures.delete('ECONNREFUSED');
-    // connections the primary accepted but had not handed over when the last worker stopped
-    // listening are reset with its listener (docs/architecture.md): at most one per client
-    // connection, where a worker gone without its drain would fail every request it held
-    const resets = failures.get('ECONNRESET') ?? 0;
-    failures.delete('ECONNRESET');
+    // no request sent fails: the workers stop listening together before closing a connection
     expect(Object.fromEntries(failures)).toEqual({});
-    expect(resets).toBeLessThanOrEqual(connections / 2);
     // both drained and exited by themselves
     const exits = logLines(app).filter((line) => line.msg === 'worker exited');
     expect(exits.map((line) => line.code)).toEqual([0, 0]);

@@ -9,6 +9,7 @@ import { activeFeatures } from '../../src/features/index.js';
 import type { Feature } from '../../src/features/types.js';
 import { defaultAnswers, type Answers } from '../../src/options.js';
 import { composeServices, dnsLabel } from '../../src/render/deploy.js';
+import { envOf } from '../../src/render/env.js';
 import type { Project } from '../../src/render/project.js';
 import type { Tree } from '../../src/tree.js';
 import { contentOf, coveringSets, generateOnce } from '../helpers/answers.js';
@@ -49,12 +50,9 @@ function manifests(tree: Tree): Record<string, Manifest> {
   return byKind;
 }
 
-/** the settings every feature of the project declares, as its config reads them */
-/** the settings the project declares, each once (two features may both need REDIS_URL) */
-function declared(answers: Answers) {
-  const all = activeFeatures(answers).flatMap((feature) => feature.env?.(answers) ?? []);
-  return [...new Map(all.map((v) => [v.name, v])).values()];
-}
+/** the settings the project declares, each once, as its config reads them */
+const declared = (answers: Answers) =>
+  envOf({ name: 'deploy', answers, features: activeFeatures(answers), routes: [] }).flat();
 
 /** `name=value` lines of an env file, and `# NAME=` ones, by name */
 function envFileNames(text: string): string[] {

@@ -1,23 +1,11 @@
 import cluster from 'node:cluster';
-import { existsSync } from 'node:fs';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { loadConfigOrExit } from './config.js';
 import { createLogger } from './perf/logger.js';
 import { closeOnExit } from './perf/shutdown.js';
 import type { RunningServer } from './server.js';
 import { isClusterPrimary } from './settings/cluster.js';
 
-// settings already in the environment win over the ones in .env
-if (existsSync('.env')) process.loadEnvFile('.env');
-
-let config: Config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(1);
-}
-
+const config = loadConfigOrExit();
 const logger = createLogger(config);
 
 if (isClusterPrimary(config.cluster)) {

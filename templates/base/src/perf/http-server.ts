@@ -19,6 +19,7 @@ import { checkRequest, readChunkedBody } from './request-limits.js';
 export type FrontHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 const drains = new WeakMap<Server, Drain>();
+const drainGates = new WeakMap<Server, () => Promise<void>>();
 const shedders = new WeakMap<Server, LoadShedder>();
 
 type Headers = OutgoingHttpHeaders | OutgoingHttpHeader[];
@@ -120,6 +121,16 @@ export function isShedding(server: Server): boolean {
 }
 
 /**
+ * WORK-3: makes `closeGracefully` wait for `gate` between closing the listener and closing the
+ * first connection. A cluster's workers stop listening together this way: a connection closed
+ * by one worker while another still listened would reconnect to that one, be queued in the
+ * primary, and be reset when that one stopped listening in turn.
+ */
+export function holdDrain(server: Server, gate: () => Promise<void>): void {
+  drainGates.set(server, gate);
+}
+
+/**
  * RUN-2: stops accepting connections and resolves once every connection is closed, without
  * resetting one: each keep-alive socket's next response says `Connection: close`, a socket
  * is only closed between requests, and what a client sent before it saw the close is read
@@ -146,7 +157,9 @@ export function closeGracefully(server: Server, timeoutMs: number): Promise<void
       // http.Server#close would also destroy every idle keep-alive socket at once, while the
       // next request of one may be on its way: stop listening only, and let the drain close them
       NetServer.prototype.close.call(server, done);
-      drain.start();
+      const gate = drainGates.get(server);
+      if (gate) void gate().finally(() => drain.start());
+      else drain.start();
     });
   });
 }

@@ -1,7 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import type { Logger } from 'pino';
 
-const closingMessage = 'closing: /ready answers 503, then in-flight requests finish';
+const serverClosing = 'closing: /ready answers 503, then in-flight requests finish';
 
 /**
  * RUN-2: on SIGTERM or SIGINT, close gracefully and exit 0; if closing takes longer than
@@ -12,7 +12,11 @@ const closingMessage = 'closing: /ready answers 503, then in-flight requests fin
  */
 export function closeOnExit(
   close: (delayMs?: number) => Promise<void>,
-  { timeoutMs, logger }: { timeoutMs: number; logger: Logger },
+  {
+    timeoutMs,
+    logger,
+    closingMessage = serverClosing,
+  }: { timeoutMs: number; logger: Logger; closingMessage?: string },
 ): (reason: string, delayMs?: number) => void {
   let closing = false;
   let delayMs: number | undefined;

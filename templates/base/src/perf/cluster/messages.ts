@@ -6,10 +6,21 @@ export type ClusterMessage =
   | { type: 'replace-me'; reason: string }
   /** primary: your replacement serves; drain and exit */
   | { type: 'retire' }
-  /** primary: the cluster is shutting down; drain as on SIGTERM and exit */
-  | { type: 'shutdown' };
+  /** primary: the cluster is shutting down; stop listening, then drain as on SIGTERM and exit */
+  | { type: 'shutdown' }
+  /** worker, shutting down: I no longer listen, and wait for `drain` to close connections */
+  | { type: 'stopped-listening' }
+  /** primary: no worker listens any more; close your connections */
+  | { type: 'drain' };
 
-const types = new Set<unknown>(['serving', 'replace-me', 'retire', 'shutdown']);
+const types = new Set<unknown>([
+  'serving',
+  'replace-me',
+  'retire',
+  'shutdown',
+  'stopped-listening',
+  'drain',
+]);
 
 /** the app's own code may use the channel too: only these messages are ours */
 export function isClusterMessage(message: unknown): message is ClusterMessage {

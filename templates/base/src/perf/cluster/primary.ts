@@ -39,6 +39,8 @@ export function superviseWorkers(config: Config, logger: Logger): void {
   const deaths: number[] = [];
   const crashLoopDeaths = Math.max(5, 2 * count);
   const restarts = new Set<NodeJS.Timeout>();
+  /** at shutdown, the workers that still listen: none closes a connection before all stop */
+  const listening = new Set<Worker>();
   let stopping = false;
   let exitCode = 0;
 
@@ -79,7 +81,9 @@ export function superviseWorkers(config: Config, logger: Logger): void {
         logger.info({ worker: pid }, 'worker serving');
       }
       state.replaces = undefined;
-      if (stopping) tell(worker, { type: 'shutdown' });
+      if (stopping) shutDown(worker);
+    } else if (message.type === 'stopped-listening') {
+      stoppedListening(worker);
     } else if (message.type === 'replace-me') {
       if (stopping || state.retiring || state.replacedBy) return;
       logger.info(
@@ -96,6 +100,7 @@ export function superviseWorkers(config: Config, logger: Logger): void {
     if (!state) return;
     const pid = worker.process.pid;
     if (stopping) {
+      stoppedListening(worker);
       // one still starting was stopped with a signal: it had nothing to drain
       if (state.serving && code !== 0) exitCode = 1;
       logger.info({ worker: pid, code, signal }, 'worker exited');
@@ -131,6 +136,21 @@ export function superviseWorkers(config: Config, logger: Logger): void {
 
   cluster.on('fork', (worker) => logger.info({ worker: worker.process.pid }, 'worker started'));
 
+  function shutDown(worker: Worker) {
+    listening.add(worker);
+    tell(worker, { type: 'shutdown' });
+  }
+
+  /**
+   * Once no worker listens, new connections are refused by the system and none waits in this
+   * process to be handed over: only then may the workers close their connections, whose
+   * clients reconnect (and are refused, or go to another instance).
+   */
+  function stoppedListening(worker: Worker) {
+    if (!listening.delete(worker) || listening.size > 0) return;
+    for (const other of states.keys()) tell(other, { type: 'drain' });
+  }
+
   function stop(code: number) {
     stopping = true;
     exitCode = Math.max(exitCode, code);
@@ -138,7 +158,7 @@ export function superviseWorkers(config: Config, logger: Logger): void {
     if (states.size === 0) process.exit(exitCode);
     for (const [worker, state] of states) {
       // a worker still starting has nothing to drain
-      if (state.serving) tell(worker, { type: 'shutdown' });
+      if (state.serving) shutDown(worker);
       else worker.process.kill('SIGTERM');
     }
     // each worker bounds its own shutdown by SHUTDOWN_TIMEOUT_MS; this is for one that hangs

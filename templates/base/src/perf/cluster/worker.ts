@@ -2,11 +2,14 @@ import { randomInt } from 'node:crypto';
 import type { RequestListener, Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { RunningServer } from '../../server.js';
+import { holdDrain } from '../http-server.js';
 import type { ClusterSettings } from '../../settings/cluster.js';
 import { isClusterMessage, type ClusterMessage } from './messages.js';
 
 /** how often a worker with a memory bound compares its resident memory with it */
 const memoryCheckMs = 5000;
+/** at shutdown, the longest wait for the other workers to stop listening too */
+const drainWaitMs = 2000;
 
 /**
  * WORK-3, WORK-4: what a cluster worker does besides serving. It tells the primary once it
@@ -21,10 +24,22 @@ export function serveAsWorker(
   closeNow: (reason: string, delayMs?: number) => void,
 ): void {
   const send = (message: ClusterMessage) => process.send?.(message);
+  let drainNow = () => {};
   process.on('message', (message) => {
     if (!isClusterMessage(message)) return;
-    // as on SIGTERM: /ready answers 503 for SHUTDOWN_DELAY_MS, then the drain
-    if (message.type === 'shutdown') closeNow('the cluster is shutting down');
+    if (message.type === 'shutdown') {
+      // as on SIGTERM: /ready answers 503 for SHUTDOWN_DELAY_MS, then it stops listening; its
+      // connections close once every worker has stopped listening (holdDrain)
+      holdDrain(server.http, () => {
+        send({ type: 'stopped-listening' });
+        return new Promise((resolve) => {
+          drainNow = resolve;
+          setTimeout(resolve, drainWaitMs).unref();
+        });
+      });
+      closeNow('the cluster is shutting down');
+    }
+    if (message.type === 'drain') drainNow();
     // the primary already hands new connections to the replacement: no load balancer to wait for
     if (message.type === 'retire') closeNow('replaced by a new worker', 0);
   });
