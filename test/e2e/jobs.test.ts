@@ -5,12 +5,10 @@
 
 import { randomUUID } from 'node:crypto';
 import { execa } from 'execa';
-import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { appDir, boot, type BootedApp } from '../helpers/e2e.js';
+import { appDir, boot, removeKeys, sharedServices } from '../helpers/e2e.js';
+import { finishedJob, postJob } from '../helpers/jobs.js';
 import { onePer, optionSets } from './sets.js';
-
-const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
 /** one set per framework and backend */
 const sets = onePer(
@@ -18,51 +16,17 @@ const sets = onePer(
   ({ framework, jobs }) => `${framework} ${jobs}`,
 );
 
-type Job = { id: string; state: string; result?: { rounds: number; digest: string } };
-
-async function post(app: BootedApp, rounds: number): Promise<string> {
-  const res = await fetch(`${app.url}/api/jobs`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ rounds }),
-  });
-  expect(res.status).toBe(202);
-  return ((await res.json()) as { id: string }).id;
-}
-
-/** the job's state, once it is done or failed */
-async function finished(app: BootedApp, id: string): Promise<Job> {
-  let job: Job | undefined;
-  for (let i = 0; i < 300; i++) {
-    job = (await (await fetch(`${app.url}/api/jobs/${id}`)).json()) as Job;
-    if (job.state === 'done' || job.state === 'failed') return job;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`job ${id} is still ${job?.state}`);
-}
-
-/** removes the keys of a test's own queue prefix, and only those */
-async function removeKeys(prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl);
-  try {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
-  }
-}
-
 describe.each(sets)('$id', (set) => {
   const dir = appDir(set);
 
   if (set.answers.jobs === 'memory') {
     it('WORK-1: the built app runs a posted job, and SIGTERM finishes the queued ones, exit 0', async () => {
-      const app = await boot(dir, { JOBS_CONCURRENCY: '1', REDIS_URL: redisUrl });
-      const first = await finished(app, await post(app, 1000));
+      const app = await boot(dir, { JOBS_CONCURRENCY: '1', REDIS_URL: sharedServices.REDIS_URL });
+      const first = await finishedJob(app.url, (await postJob(app.url, 1000)).id);
       expect(first).toMatchObject({ state: 'done', result: { rounds: 1000 } });
       // about a second of work in all, one at a time: most are still queued at the signal
       const ids: string[] = [];
-      for (let i = 0; i < 4; i++) ids.push(await post(app, 100_000));
+      for (let i = 0; i < 4; i++) ids.push((await postJob(app.url, 100_000)).id);
       app.process.kill('SIGTERM');
       expect((await app.process).exitCode).toBe(0);
       const done = app
@@ -77,7 +41,7 @@ describe.each(sets)('$id', (set) => {
   if (set.answers.jobs === 'bullmq') {
     it('WORK-1: a job posted to the built app runs in `npm run worker`, which SIGTERM stops, exit 0', async () => {
       const prefix = `e2e-jobs-${randomUUID()}`;
-      const env = { REDIS_URL: redisUrl, JOBS_PREFIX: prefix, LOG_LEVEL: 'info' };
+      const env = { REDIS_URL: sharedServices.REDIS_URL, JOBS_PREFIX: prefix, LOG_LEVEL: 'info' };
       const app = await boot(dir, env);
       const worker = execa('npm', ['run', 'worker'], {
         cwd: dir,
@@ -86,8 +50,11 @@ describe.each(sets)('$id', (set) => {
         all: true,
       });
       try {
-        const id = await post(app, 1000);
-        expect(await finished(app, id)).toMatchObject({ state: 'done', result: { rounds: 1000 } });
+        const { id } = await postJob(app.url, 1000);
+        expect(await finishedJob(app.url, id)).toMatchObject({
+          state: 'done',
+          result: { rounds: 1000 },
+        });
         // the server ran nothing: the job was done by the worker's process
         expect(app.output()).not.toContain('"job done"');
         worker.kill('SIGTERM');

@@ -2,12 +2,13 @@
 // booted on loopback in front of the app: downloads handed over with X-Accel-Redirect, gzip at
 // the proxy, precompressed siblings with gzip_static / brotli_static.
 
-import { execa, type ResultPromise } from 'execa';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { execa } from 'execa';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { appDir, boot, freePort } from '../helpers/e2e.js';
+import { appDir, boot } from '../helpers/e2e.js';
+import { nginxInFront } from '../helpers/nginx.js';
 import { onePer, optionSets } from './sets.js';
 
 const behindNginx = optionSets.filter((set) => set.answers.proxy === 'nginx');
@@ -16,9 +17,6 @@ const withDownloads = onePer(
   behindNginx.filter((set) => set.answers.streaming),
   ({ framework }) => framework,
 );
-
-// running as root, nginx would hand its workers to `nobody`, who may not read the app's folder
-const asUser = process.getuid?.() === 0 ? ' user root;' : '';
 
 describe.each(behindNginx)('$id', (set) => {
   it('COMP-5: nginx -t accepts the generated nginx.conf', async () => {
@@ -33,50 +31,11 @@ describe.each(behindNginx)('$id', (set) => {
   });
 });
 
-interface Proxied {
-  url: string;
-  stop(): Promise<void>;
-}
-
-/** nginx with the generated file, its two ports moved to free ones, in front of the app */
-async function nginxInFront(dir: string, appPort: number): Promise<Proxied> {
-  const port = await freePort();
-  const conf = (await readFile(join(dir, 'nginx.conf'), 'utf8'))
-    .replace('listen 8080;', `listen 127.0.0.1:${port};`)
-    .replace('server 127.0.0.1:3000;', `server 127.0.0.1:${appPort};`);
-  await mkdir(join(dir, '.nginx'), { recursive: true });
-  await writeFile(join(dir, '.nginx', 'e2e.conf'), conf);
-  const child: ResultPromise = execa(
-    'nginx',
-    ['-p', dir, '-c', '.nginx/e2e.conf', '-e', 'stderr', '-g', `daemon off;${asUser}`],
-    { reject: false, all: true },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    if (child.exitCode !== null) throw new Error(`nginx exited: ${String((await child).all)}`);
-    if (
-      await fetch(`${url}/health`).then(
-        (res) => res.ok,
-        () => false,
-      )
-    )
-      break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return {
-    url,
-    async stop() {
-      child.kill('SIGQUIT');
-      await child;
-    },
-  };
-}
-
 describe.each(withDownloads)('$id behind nginx', (set) => {
   it('STREAM-5, COMP-5: nginx on loopback sends downloads the app hands over, compressed at the proxy', async () => {
     const dir = appDir(set);
     const app = await boot(dir, { LOG_LEVEL: 'warn' });
-    const proxy = await nginxInFront(dir, Number(new URL(app.url).port));
+    const proxy = await nginxInFront(dir, [Number(new URL(app.url).port)]);
     try {
       // the app made ./files with its samples at start: nginx serves them from its alias
       const sample = await readFile(join(dir, 'files', 'sample.bin'));
@@ -115,7 +74,6 @@ describe.each(withDownloads)('$id behind nginx', (set) => {
       await proxy.stop();
       app.process.kill('SIGTERM');
       await app.process;
-      await rm(join(dir, '.nginx', 'e2e.conf'), { force: true });
     }
   });
 });

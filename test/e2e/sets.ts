@@ -5,7 +5,7 @@
 import { activeFeatures } from '../../src/features/index.js';
 import { layersOf } from '../../src/render/project.js';
 import { defaultAnswers, frameworks, optionKeys, type Answers } from '../../src/options.js';
-import { coveringSets, greedyCover, shortId } from '../helpers/answers.js';
+import { allOnAnswers, coveringSets, greedyCover, shortId } from '../helpers/answers.js';
 
 export interface OptionSet {
   /** short and unique; the app's directory is `e2e-<id>` */
@@ -35,6 +35,9 @@ export const optionSets: OptionSet[] = coveringSets()
 export const defaultSetIds = new Set(
   frameworks.map((framework) => shortId({ ...defaultAnswers(), framework })),
 );
+
+/** every option at its fullest, on each framework */
+export const allOnSetIds = new Set(frameworks.map((framework) => shortId(allOnAnswers(framework))));
 
 /**
  * One set (the last) for each value of `key`: a suite that checks one behaviour across processes

@@ -1,16 +1,14 @@
 // Tracing across real processes: the built app with its preload exports to an OTLP/HTTP
 // receiver on loopback, for every framework (OBS-1..4).
 
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appDir, boot, type BootedApp } from '../helpers/e2e.js';
+import { appDir, boot, sharedServices, tracingPreload, type BootedApp } from '../helpers/e2e.js';
+import { otlpReceiver } from '../helpers/otlp.js';
 import { optionSets } from './sets.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const preload = '--import ./dist/perf/tracing/register.js';
 
 /** per framework, the traced set with the most to trace */
 const sets = [
@@ -27,85 +25,10 @@ const sets = [
   ).values(),
 ];
 
-interface Span {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  scope: string;
-  attributes: Record<string, unknown>;
-}
-
-type OtlpValue = Record<string, unknown>;
-interface OtlpExport {
-  resourceSpans?: {
-    scopeSpans?: {
-      scope?: { name?: string };
-      spans?: (Omit<Span, 'scope' | 'attributes'> & {
-        attributes?: { key: string; value: OtlpValue }[];
-      })[];
-    }[];
-  }[];
-}
-
-/** a collector's OTLP/HTTP receiver on loopback that keeps every span; also a JSON upstream */
-async function collector() {
-  const spans: Span[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      if (req.url === '/v1/traces') {
-        const body = JSON.parse(Buffer.concat(chunks).toString()) as OtlpExport;
-        for (const resource of body.resourceSpans ?? []) {
-          for (const { scope, spans: batch = [] } of resource.scopeSpans ?? []) {
-            for (const { attributes = [], ...span } of batch) {
-              const values = attributes.map(({ key, value }) => [key, Object.values(value)[0]]);
-              spans.push({
-                ...span,
-                scope: scope?.name ?? '',
-                attributes: Object.fromEntries(values),
-              });
-            }
-          }
-        }
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const pathOf = (span: Span) =>
-    String(span.attributes['url.path'] ?? span.attributes['http.target'] ?? '').split('?')[0];
-  return {
-    url,
-    spans,
-    /** the spans of the trace of the (one) incoming request to `path` */
-    traceOf(path: string): Span[] {
-      const incoming = spans.filter(
-        (span) => span.scope === '@opentelemetry/instrumentation-http' && pathOf(span) === path,
-      );
-      expect(incoming, `incoming requests to ${path}`).toHaveLength(1);
-      return spans.filter((span) => span.traceId === incoming[0]?.traceId);
-    },
-    incoming: (path: string) =>
-      spans.filter(
-        (span) => span.scope === '@opentelemetry/instrumentation-http' && pathOf(span) === path,
-      ),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 async function stop(app: BootedApp): Promise<number | undefined> {
   app.process.kill('SIGTERM');
   return (await app.process).exitCode;
 }
-
-// the shared services: without DATABASE_URL a database set would start an embedded Postgres
-const services = {
-  DATABASE_URL: process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test',
-  REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-};
 
 const routeScope = {
   fastify: '@fastify/otel',
@@ -121,19 +44,19 @@ describe.each(sets)('$id', (set) => {
     const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
     };
-    expect(pkg.scripts['start']).toContain(`${preload} dist/main.js`);
+    expect(pkg.scripts['start']).toContain(`${tracingPreload} dist/main.js`);
     expect(await readFile(join(dir, 'Dockerfile'), 'utf8')).toContain(
       '"--import", "./dist/perf/tracing/register.js", "dist/main.js"',
     );
   });
 
   it('OBS-1..3: each request makes one trace: the request, the route, its pg / Redis / upstream spans and its own span', async () => {
-    const otlp = await collector();
+    const otlp = await otlpReceiver();
     const app = await boot(dir, {
-      NODE_OPTIONS: preload,
+      NODE_OPTIONS: tracingPreload,
       OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
       OTEL_BSP_SCHEDULE_DELAY: '100',
-      ...services,
+      ...sharedServices,
       UPSTREAM_URL: `${otlp.url}/upstream`,
     });
     const expected: { path: string; scopes: string[]; own?: string }[] = [];
@@ -184,12 +107,12 @@ describe.each(sets)('$id', (set) => {
   });
 
   it('OBS-1, WORK-3: in a cluster each worker loads the preload and exports; the primary starts no SDK', async () => {
-    const otlp = await collector();
+    const otlp = await otlpReceiver();
     const app = await boot(dir, {
-      NODE_OPTIONS: preload,
+      NODE_OPTIONS: tracingPreload,
       OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
       WEB_CONCURRENCY: '2',
-      ...services,
+      ...sharedServices,
     });
     const lines = () =>
       app
@@ -221,12 +144,12 @@ describe.each(sets)('$id', (set) => {
   });
 
   it('OBS-4: with OTEL_TRACES_SAMPLER=always_off nothing is sent', async () => {
-    const otlp = await collector();
+    const otlp = await otlpReceiver();
     const app = await boot(dir, {
-      NODE_OPTIONS: preload,
+      NODE_OPTIONS: tracingPreload,
       OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
       OTEL_TRACES_SAMPLER: 'always_off',
-      ...services,
+      ...sharedServices,
     });
     try {
       for (let i = 0; i < 5; i++) await fetch(`${app.url}/no-such-route`);
@@ -238,12 +161,12 @@ describe.each(sets)('$id', (set) => {
   });
 
   it('OBS-1: SIGTERM sends the spans still waiting in the batch before the process exits', async () => {
-    const otlp = await collector();
+    const otlp = await otlpReceiver();
     const app = await boot(dir, {
-      NODE_OPTIONS: preload,
+      NODE_OPTIONS: tracingPreload,
       OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
       OTEL_BSP_SCHEDULE_DELAY: '600000',
-      ...services,
+      ...sharedServices,
     });
     try {
       for (let i = 0; i < 3; i++) await fetch(`${app.url}/no-such-route`);

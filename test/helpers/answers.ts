@@ -41,13 +41,18 @@ export function allAnswerSets(): AnswerSet[] {
     }));
 }
 
-// "on" for each option: the fullest value (offValue, in the option model, means without it)
+// "on" for each option: the fullest value (offValue, in the option model, means without it);
+// for jobs the queue in Redis with its own worker process, the most moving parts
 const onValue = (key: OptionKey): unknown => {
   const spec = specOf(key);
   if (spec.kind === 'toggle') return true;
-  const fullest = ['tiered', 'br', 'nginx', 'postgres', 'otlp'];
+  const fullest = ['tiered', 'br', 'nginx', 'postgres', 'otlp', 'bullmq'];
   return spec.choices.find((c) => fullest.includes(c.value))?.value ?? spec.default;
 };
+
+/** every option at its fullest, with this framework: the all-on set */
+export const allOnAnswers = (framework: Framework): Answers =>
+  ({ ...Object.fromEntries(optionKeys.map((k) => [k, onValue(k)])), framework }) as Answers;
 
 /**
  * `fastify-memory-...`: the values in option order, toggles as `flag` / `no-flag` (a flag is
@@ -113,7 +118,7 @@ export function coveringSets(): AnswerSet[] {
   for (const framework of frameworks) {
     add({ ...defaultAnswers(), framework });
     add({ ...Object.fromEntries(optionKeys.map((k) => [k, offValue(k)])), framework } as Answers);
-    add({ ...Object.fromEntries(optionKeys.map((k) => [k, onValue(k)])), framework } as Answers);
+    add(allOnAnswers(framework));
   }
   for (const answers of allPairs()) add(answers);
   return [...sets].map(([, answers]) => ({

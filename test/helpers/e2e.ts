@@ -2,6 +2,7 @@
 // and booting an app as `npm start` would.
 
 import { execa, type ResultPromise } from 'execa';
+import { Redis } from 'ioredis';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -16,6 +17,30 @@ export const workDir = join(repoRoot, 'test/.work');
 export const workspaceDir = join(workDir, 'workspace');
 
 export const appDir = (set: OptionSet): string => join(workspaceDir, 'apps', `e2e-${set.id}`);
+
+/**
+ * The Redis and PostgreSQL every test shares (`.ci/run` starts them); a test keeps its own keys
+ * apart with a prefix of its own. Without DATABASE_URL a database set would start an embedded
+ * Postgres instead.
+ */
+export const sharedServices = {
+  REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+  DATABASE_URL: process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test',
+};
+
+/** removes the keys of a test's own prefix (a cache's, a queue's) in the shared Redis, only those */
+export async function removeKeys(prefix: string): Promise<void> {
+  const redis = new Redis(sharedServices.REDIS_URL);
+  try {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** what `npm start` adds with `--tracing otlp`, for NODE_OPTIONS of a booted app (OBS-1) */
+export const tracingPreload = '--import ./dist/perf/tracing/register.js';
 
 /** what type-checking every app printed (global-setup.ts); apps.test.ts reads it */
 export const typecheckReport = join(workDir, 'typecheck.txt');

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { register } from 'node:module';
+import { basename } from 'node:path';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
 import { ConfigError, loadConfig, type Config } from '../../config.js';
 import { isClusterPrimary } from '../../settings/cluster.js';
@@ -24,9 +25,13 @@ try {
 // OTEL_SDK_DISABLED=true, the standard switch, turns tracing off without a rebuild
 const disabled = process.env['OTEL_SDK_DISABLED']?.trim().toLowerCase() === 'true';
 
-// a cluster's primary serves nothing: each worker it forks loads this file again (the same
-// --import) and traces its own requests (WORK-3)
-if (config && !disabled && !isClusterPrimary(config.cluster)) {
+// the server's cluster primary serves nothing: each worker it forks loads this file again (the
+// same --import) and traces its own requests (WORK-3). Only the server (main.js) forks; another
+// entry, such as the job worker, is one process whatever WEB_CONCURRENCY says, and traces.
+const isServer = /^main\.[cm]?[jt]s$/.test(basename(process.argv[1] ?? ''));
+const forksWorkers = config && isServer && isClusterPrimary(config.cluster);
+
+if (config && !disabled && !forksWorkers) {
   // ES modules are patched through a loader hook; it wraps only the modules the
   // instrumentations name, and the app waits until the hook knows every one of them
   const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
