@@ -140,6 +140,9 @@ export const tracing: Feature = {
         'lifecycle.onClose(() => stopTracing(config.tracing.flushTimeoutMs));',
       ].join('\n'),
     ],
+    // the job worker's spans too, once its last job has ended
+    'worker.imports': ["import { stopTracing } from './perf/tracing/sdk.js';"],
+    'worker.close': ['await stopTracing(config.tracing.flushTimeoutMs);'],
     ...instrumentationSlots(answers),
     'tracing.routes': tracedRoutes(answers),
     'bench.imports': ["import { tracingRows } from './tracing.js';"],

@@ -122,6 +122,7 @@ describe.each(sets)('$id', (set) => {
   let otlp: OtlpReceiver | undefined;
   let proxy: Proxied | undefined;
   let worker: JobWorker | undefined;
+  let env: Record<string, string> = {};
 
   /** what started, for a test that runs after beforeAll succeeded */
   const topology = () => {
@@ -135,7 +136,7 @@ describe.each(sets)('$id', (set) => {
     expect({ cache, db, jobs, tracing, proxy: front }).toEqual({ ...needed, proxy: 'nginx' });
 
     otlp = await otlpReceiver();
-    const env = {
+    env = {
       ...sharedServices,
       CACHE_PREFIX: `${prefix}-cache`,
       JOBS_PREFIX: `${prefix}-jobs`,
@@ -306,6 +307,34 @@ describe.each(sets)('$id', (set) => {
       const [job] = jobSpans();
       expect(job && instanceOf(job)).toBe('worker');
       expect(job && pidOf(job)).toBe(worker.pid);
+    },
+    testMs,
+  );
+  it(
+    'RUN-2, OBS-1: a job worker stopped with SIGTERM sends the spans it still holds',
+    async () => {
+      const { otlp, proxy } = topology();
+      // this worker's batches would go out only after ten minutes: its span can only come
+      // from the flush at shutdown
+      const first = worker;
+      worker = undefined;
+      await stop(first?.pid, first?.process ?? Promise.resolve());
+      worker = await startWorker(dir, {
+        ...env,
+        OTEL_BSP_SCHEDULE_DELAY: '600000',
+        OTEL_RESOURCE_ATTRIBUTES: 'service.instance.id=worker-2',
+      });
+      const { id } = await postJob(proxy.url, 1000);
+      expect(await finishedJob(proxy.url, id)).toMatchObject({ state: 'done' });
+      const jobSpans = () =>
+        otlp.spans.filter((span) => span.name === 'job hash' && span.attributes['job.id'] === id);
+      expect(jobSpans()).toEqual([]);
+
+      const stopped = worker;
+      worker = undefined;
+      await stop(stopped.pid, stopped.process);
+      expect(await until(() => jobSpans().length > 0, 5000), stopped.output()).toBe(true);
+      expect(jobSpans()[0]?.resource['service.instance.id']).toBe('worker-2');
     },
     testMs,
   );
