@@ -55,6 +55,7 @@ export function createJobService(queue: JobQueue) {
       }
     },
 
+    ready: () => queue.ready(),
     check: () => queue.check(),
     close: () => queue.close(),
   };

@@ -9,6 +9,8 @@ export function setupJobs(config: Config, logger: Logger, lifecycle: Lifecycle) 
   const jobs = createJobService(createJobQueue(config.jobs, logger));
   // closed before what was opened earlier: queued jobs finish while the pools they use are open
   lifecycle.onClose(() => jobs.close());
+  // readiness turns green once the queue can take jobs (or has tried for long enough)
+  lifecycle.onStart(() => jobs.ready());
   // a queue that refuses jobs refuses POST /api/jobs; the app still serves everything else
   lifecycle.readiness.add('jobs', () => jobs.check());
   return jobs;

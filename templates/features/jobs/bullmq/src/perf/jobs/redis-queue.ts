@@ -10,6 +10,7 @@ export const queueName = 'jobs';
 
 // below the 1 s that /ready gives each check
 const checkWaitMs = 500;
+const connectTimeoutMs = 2000;
 
 const timeout = (ms: number) =>
   sleep(ms).then(() => Promise.reject(new Error(`Redis did not answer in ${ms} ms`)));
@@ -56,7 +57,11 @@ export class RedisJobQueue implements JobQueue {
     this.#queue = new Queue(queueName, {
       // a request never waits long for Redis: a command it does not answer in a second fails
       // (one sent while it is away too), and a call waits for no connection to be ready
-      connection: { url: settings.redisUrl, commandTimeout: 1000, connectTimeout: 2000 },
+      connection: {
+        url: settings.redisUrl,
+        commandTimeout: 1000,
+        connectTimeout: connectTimeoutMs,
+      },
       prefix: settings.prefix,
       skipWaitingForReady: true,
       defaultJobOptions: jobOptions(settings),
@@ -89,6 +94,26 @@ export class RedisJobQueue implements JobQueue {
         ...(state === 'failed' && { error: job.failedReason }),
       };
     });
+  }
+
+  /**
+   * Once the server listens, before readiness turns green: the first connection to Redis, at
+   * most `connectTimeoutMs`, so that the first jobs posted are not refused while it is made.
+   * The app serves either way, and the queue connects whenever Redis answers.
+   */
+  async ready(): Promise<void> {
+    const deadline = Date.now() + connectTimeoutMs;
+    while (Date.now() < deadline) {
+      // a command answered, rather than a client's state: the same whatever client BullMQ uses
+      if (
+        await this.#waiting().then(
+          () => true,
+          () => false,
+        )
+      )
+        return;
+      await sleep(50);
+    }
   }
 
   async check(): Promise<'up' | 'degraded'> {

@@ -20,6 +20,8 @@ export interface JobQueue {
   add<N extends JobName>(name: N, data: Jobs[N]['data']): Promise<string>;
   /** the job's state, or undefined for an id it does not know (or no longer keeps) */
   get(id: string): Promise<JobState | undefined>;
+  /** once the server listens: resolves when it can take jobs, or after a bounded wait */
+  ready(): Promise<void>;
   /** for /ready: 'degraded' while it refuses jobs; the rest of the app is served meanwhile */
   check(): Promise<'up' | 'degraded'>;
   /** at shutdown, once requests have drained */

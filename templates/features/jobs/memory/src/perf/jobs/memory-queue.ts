@@ -43,6 +43,11 @@ export class MemoryJobQueue implements JobQueue {
     return this.#jobs.get(id);
   }
 
+  /** in this process: nothing to connect to */
+  async ready(): Promise<void> {
+    return undefined;
+  }
+
   async check(): Promise<'up' | 'degraded'> {
     return this.#queue.size >= this.#settings.queueMax ? 'degraded' : 'up';
   }
