@@ -4,9 +4,8 @@ const twentyMinutes = 20 * 60 * 1000;
 
 /**
  * The end-to-end projects share one packed tarball and one installed workspace under test/.work
- * (the global setup makes it once for both), and each boots servers and runs installs: within
- * a project one file at a time. Projects run side by side, so the apps' checks (the longest
- * file) run beside the other files.
+ * (made once, by the global setup or by scripts/test.ts), and each boots servers and runs
+ * installs: within a project one file at a time.
  */
 const e2e = {
   globalSetup: ['test/e2e/global-setup.ts'],
@@ -19,9 +18,6 @@ const e2e = {
 
 export default defineConfig({
   test: {
-    // one file of each project at a time, the three projects side by side (vitest's default
-    // is one worker fewer than the cores: here one, which ran the projects one after another)
-    maxWorkers: 3,
     projects: [
       {
         test: {
@@ -31,7 +27,6 @@ export default defineConfig({
           // a CLI test starts node a few times; on a busy 2-core machine that can take seconds
           testTimeout: 20_000,
           hookTimeout: 20_000,
-          maxWorkers: 1,
         },
       },
       {
@@ -44,10 +39,13 @@ export default defineConfig({
       },
       {
         test: {
-          // every option set's own checks, in a lane of their own beside the other e2e files
+          // every option set's own checks: `npm test` runs them in a vitest process of their own,
+          // beside the one that runs the other projects (scripts/test.ts), one set at a time so
+          // that the two lanes keep to the two cores
           name: 'e2e-apps',
           include: ['test/e2e/apps.test.ts'],
           ...e2e,
+          maxConcurrency: 1,
         },
       },
     ],

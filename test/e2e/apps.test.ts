@@ -27,7 +27,7 @@ const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
  */
 const loadTestFiles = ['test/cluster.test.ts', 'test/load-shedding.test.ts'];
 
-// the checks of all sets are independent: run them two at a time, one per core
+// the checks of all sets are independent: concurrent, as many at once as the project allows
 describe.concurrent.each(optionSets)('$id', (set) => {
   const dir = appDir(set);
 

@@ -3,7 +3,7 @@
 // and probe.
 
 import { execa } from 'execa';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   appDir,
@@ -131,8 +131,19 @@ async function prepare(): Promise<void> {
 const shared = Symbol.for('create-perf-app.e2e-setup');
 type WithSetup = typeof globalThis & { [shared]?: Promise<void> };
 
-export default async function setup(): Promise<() => Promise<void>> {
+export function prepareOnce(): Promise<void> {
   const global = globalThis as WithSetup;
-  await (global[shared] ??= prepare());
+  return (global[shared] ??= prepare());
+}
+
+export default async function setup(): Promise<() => Promise<void>> {
+  // `npm test` (scripts/test.ts) made the workspace before starting its vitest processes
+  if (process.env['E2E_PREPARED'] === '1') {
+    await access(typecheckReport).catch(() => {
+      throw new Error('E2E_PREPARED is set but no workspace was made: run npm test, or unset it');
+    });
+    return async () => undefined;
+  }
+  await prepareOnce();
   return teardown;
 }
