@@ -228,11 +228,22 @@ describe.each(shared)('$id: Redis goes away under load', (set) => {
       await fetch(`${app.url}/api/items/999`);
       expect(outcome(await fetch(`${app.url}/api/items/999`))).toBe('HIT');
       expect(await back.client.dbsize()).toBeGreaterThan(0);
-      const log = app.output();
-      expect(log).toContain('Redis is unreachable');
-      expect(log).toContain('Redis is back');
-      // one line per change of state, not one per request
-      expect(log.split('Redis is unreachable').length - 1).toBe(1);
+      // one line per change of state, not one per request: down and back alternate (on a
+      // loaded machine a command may also time out after the reconnection, a second change)
+      const changes = app
+        .output()
+        .split('\n')
+        .flatMap((line) =>
+          line.includes('Redis is unreachable')
+            ? ['down']
+            : line.includes('Redis is back')
+              ? ['back']
+              : [],
+        );
+      expect(changes.length).toBeGreaterThanOrEqual(2);
+      expect(changes.length).toBeLessThanOrEqual(4);
+      changes.forEach((change, i) => expect(change).toBe(i % 2 === 0 ? 'down' : 'back'));
+      expect(changes.at(-1)).toBe('back');
       await back.stop();
     } finally {
       running = false;
