@@ -30,7 +30,8 @@ export async function create(request: CreateRequest): Promise<void> {
   const name = basename(target);
 
   // 2. refuse a name npm would refuse, before asking anything else
-  checkPackageName(name);
+  const badName = packageNameProblem(name);
+  if (badName) throw new UsageError(badName, nameHint);
 
   // 3. a target with files in it needs --force, and even then nothing of the user's is replaced
   const state = await targetState(target);
@@ -99,18 +100,32 @@ async function pickDir(request: CreateRequest): Promise<string> {
       'Pass it first: create-perf-app my-api --yes',
     );
   }
-  return askProjectDir(defaultDir);
+  // what steps 2 and 3 would refuse, asked again at the question instead of ending the run
+  return askProjectDir(defaultDir, async (dir) => {
+    const target = resolve(dir);
+    const badName = packageNameProblem(basename(target));
+    if (badName) return `${badName} ${nameHint}`;
+    try {
+      if ((await targetState(target)) === 'not-empty' && !request.force && !request.dryRun)
+        return `${dir} is not empty: pick a new directory, or run again with --force to write beside its files.`;
+    } catch (error) {
+      // a file where the folder would be
+      if (error instanceof CliError) return error.message;
+      throw error;
+    }
+    return undefined;
+  });
 }
 
-function checkPackageName(name: string): void {
+const nameHint =
+  'The name comes from the directory: use lower case letters, digits and dashes, like my-api.';
+
+function packageNameProblem(name: string): string | undefined {
   const result = validateName(name);
-  if (result.validForNewPackages) return;
+  if (result.validForNewPackages) return undefined;
   const why =
     [...(result.errors ?? []), ...(result.warnings ?? [])][0] ?? 'it is not a valid package name';
-  throw new UsageError(
-    `"${name}" cannot be the project's package name: ${why}.`,
-    'The name comes from the directory: use lower case letters, digits and dashes, like my-api.',
-  );
+  return `"${name}" cannot be the project's package name: ${why}.`;
 }
 
 function checkAnswers(answers: Answers): void {
