@@ -4,11 +4,12 @@ import { basename, relative, resolve } from 'node:path';
 import pc from 'picocolors';
 import validateName from 'validate-npm-package-name';
 import type { CreateRequest } from './args.js';
-import { CliError, UsageError } from './errors.js';
+import { CliError, exitCodes, UsageError } from './errors.js';
 import { activeFeatures } from './features/index.js';
 import { generate } from './generate.js';
 import {
   detectPackageManager,
+  formatSeconds,
   initGit,
   insideGitRepo,
   installDependencies,
@@ -68,17 +69,27 @@ export async function create(request: CreateRequest): Promise<void> {
   await writeTree(tree, target);
   console.log(`  ${pc.green('✔')} ${tree.size} files written`);
 
-  // 8. install; a failure keeps the project and says how to finish
+  // 8. install; a failure or Ctrl-C keeps the project and says how to finish
   if (request.install) {
     const installed = await installDependencies(pm, target);
-    if (!installed.ok) {
+    const finish = `Finish by hand:\n${[...cdStep(target), `${pm} install`].map((s) => `  ${s}`).join('\n')}`;
+    if (installed.status === 'interrupted') {
       throw new CliError(
-        `Installing dependencies with ${pm} failed:\n${installed.reason}`,
-        1,
-        `The project is in ${target}. Finish by hand:\n  cd ${shellDir(target)}\n  ${pm} install`,
+        `Cancelled during the install: the project is written in ${target}, its dependencies are not installed.`,
+        exitCodes.interrupted,
+        finish,
       );
     }
-    console.log(`  ${pc.green('✔')} dependencies installed with ${pm}`);
+    if (installed.status === 'failed') {
+      throw new CliError(
+        `Installing dependencies with ${pm} failed:\n${installed.reason}`,
+        exitCodes.failure,
+        `The project is in ${target}. ${finish}`,
+      );
+    }
+    console.log(
+      `  ${pc.green('✔')} dependencies installed with ${pm} in ${formatSeconds(installed.seconds)}`,
+    );
   }
 
   // 9. a repository with a first commit, unless asked not to or already inside one
@@ -89,7 +100,7 @@ export async function create(request: CreateRequest): Promise<void> {
   }
 
   // 10. what to run next, and how to make the same project again without questions
-  printNextSteps({ target, pm, installed: request.install, answers, dir });
+  printNextSteps({ target, pm, answers, dir, request });
 }
 
 async function pickDir(request: CreateRequest): Promise<string> {
@@ -175,23 +186,34 @@ function shellWord(word: string): string {
   return /^[\w./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
-const shellDir = (target: string): string => shellWord(relative(process.cwd(), target) || '.');
+/** `cd DIR` from where the tool ran; nothing when the project is right here */
+function cdStep(target: string): string[] {
+  const dir = relative(process.cwd(), target);
+  return dir === '' ? [] : [`cd ${shellWord(dir)}`];
+}
 
 function printNextSteps(next: {
   target: string;
   pm: ReturnType<typeof detectPackageManager>;
-  installed: boolean;
   answers: Answers;
   dir: string;
+  request: CreateRequest;
 }): void {
-  const steps = [`cd ${shellDir(next.target)}`];
-  if (!next.installed) steps.push(`${next.pm} install`);
-  steps.push(runScript(next.pm, 'dev'));
+  const { pm, request } = next;
+  const steps = cdStep(next.target);
+  if (!request.install) steps.push(`${pm} install`);
+  steps.push(runScript(pm, 'dev'));
   console.log(`\nDone. Next:\n${steps.map((s) => `  ${s}`).join('\n')}`);
   console.log(
-    `\nThen: ${runScript(next.pm, 'test')}, ${runScript(next.pm, 'build')} && ${runScript(next.pm, 'start')}.`,
+    `\nThen: ${runScript(pm, 'test')}, ${runScript(pm, 'build')} && ${runScript(pm, 'start')}.`,
   );
-  const flags = [...answersToFlags(next.answers), '--pm', next.pm];
+  const flags = [
+    ...answersToFlags(next.answers),
+    '--pm',
+    pm,
+    ...(request.install ? [] : ['--no-install']),
+    ...(request.git ? [] : ['--no-git']),
+  ];
   console.log(
     pc.dim(
       `\nThe same project again, without questions:\n  npx ${generator.name}@${generator.version} ${shellWord(next.dir)} ${flags.join(' ')}`,

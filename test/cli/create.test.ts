@@ -8,6 +8,7 @@ import { beforeAll, describe, expect } from 'vitest';
 import { answersToFlags, defaultAnswers } from '../../src/options.js';
 import { assertBuilt, cliTest as it, repoRoot, runCli } from '../helpers/cli.js';
 import { filesUnder, pictureOf } from '../helpers/fs.js';
+import { runOnTerminal } from '../helpers/pty.js';
 
 const version = (
   JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }
@@ -52,11 +53,40 @@ describe.concurrent('a new directory', () => {
     expect(flags).toMatch(/^--framework fastify\b/);
     // the last line, indented: the same project again, without questions
     expect(stdout.trimEnd().split('\n').at(-1)).toBe(
-      `  npx create-perf-app@${version} my-api ${flags} --pm npm`,
+      `  npx create-perf-app@${version} my-api ${flags} --pm npm --no-install --no-git`,
     );
     // no git repository and nothing but the project in the folder
     expect(existsSync(join(dir, '.git'))).toBe(false);
     expect(await readdir(cwd)).toEqual(['my-api']);
+  });
+
+  it('the same project again keeps --no-install and --no-git, each only when given', async ({
+    cwd,
+  }) => {
+    const again = async (args: string[]) => {
+      const { exitCode, stdout, stderr } = await runCli(args, { cwd });
+      expect(exitCode, stderr).toBe(0);
+      return stdout.trimEnd().split('\n').at(-1) ?? '';
+    };
+    expect(await again(['a', '--yes', '--no-git', '--no-install'])).toMatch(
+      / --pm npm --no-install --no-git$/,
+    );
+    expect(await again(['b', '--yes', '--no-git', '--pm', 'npm', '--no-install'])).toMatch(
+      / --pm npm --no-install --no-git$/,
+    );
+  });
+
+  it('in the current directory (.), the next steps have no `cd .`', async ({ cwd }) => {
+    const dir = join(cwd, 'my-api');
+    await mkdir(dir);
+    const { exitCode, stdout, stderr } = await runCli(['.', '--yes', ...offline], { cwd: dir });
+    expect(exitCode, stderr).toBe(0);
+    expect(await filesUnder(dir)).toContain('package.json');
+    expect(stdout).not.toContain('cd .');
+    expect(stdout).toMatch(/Done\. Next:\n {2}npm install\n {2}npm run dev\n/);
+    expect(stdout.trimEnd().split('\n').at(-1)).toMatch(
+      /^ {2}npx create-perf-app@\S+ \. --framework /,
+    );
   });
 
   it('writes the chosen framework', async ({ cwd }) => {
@@ -159,6 +189,44 @@ describe.concurrent('--dry-run and --json', () => {
     });
     for (const file of plan.files) expect(file.bytes, file.path).toBeGreaterThan(0);
     expect(await pictureOf(cwd)).toEqual([]);
+  });
+});
+
+/** a folder holding an `npm` that answers --version and whose install succeeds after `seconds` */
+async function slowNpm(cwd: string, seconds: number): Promise<Record<string, string>> {
+  const bin = join(cwd, 'fake-bin');
+  await mkdir(bin);
+  await writeFile(
+    join(bin, 'npm'),
+    `#!/bin/sh\n[ "$1" = install ] || { echo 11.0.0; exit 0; }\nsleep ${seconds}\n`,
+  );
+  await chmod(join(bin, 'npm'), 0o755);
+  return { PATH: `${bin}${delimiter}${process.env['PATH'] ?? ''}` };
+}
+
+describe.concurrent('an install', () => {
+  it('ends with the total time it took, without a terminal', async ({ cwd }) => {
+    const env = await slowNpm(cwd, 0.3);
+    const { exitCode, stdout, stderr } = await runCli(['my-api', '--yes', '--no-git'], {
+      cwd,
+      env,
+    });
+    expect(exitCode, stderr).toBe(0);
+    const line = stdout.split('\n').find((l) => l.includes('dependencies installed'));
+    expect(line).toMatch(/^ {2}✔ dependencies installed with npm in \d+\.\d s$/);
+    const seconds = Number(/in ([\d.]+) s/.exec(line ?? '')?.[1]);
+    expect(seconds).toBeGreaterThanOrEqual(0.3);
+  });
+
+  it('ends with the total time it took, on a terminal', async ({ cwd }) => {
+    const env = await slowNpm(cwd, 0.3);
+    const { exitCode, output } = await runOnTerminal(['my-api', '--yes', '--no-git'], {
+      cwd,
+      env,
+      steps: [],
+    });
+    expect(exitCode, output).toBe(0);
+    expect(output).toMatch(/✔ dependencies installed with npm in \d+\.\d s\r?\n/);
   });
 });
 
