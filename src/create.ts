@@ -20,7 +20,7 @@ import { answersToFlags, checkRules, type Answers } from './options.js';
 import { generator } from './paths.js';
 import { askProjectDir, completeAnswers, isInteractive } from './prompt.js';
 import type { Tree } from './tree.js';
-import { targetState, writeTree } from './write.js';
+import { fitBesideUserFiles, readmeBeside, targetState, writeTree } from './write.js';
 
 const defaultDir = 'my-api';
 
@@ -49,13 +49,26 @@ export async function create(request: CreateRequest): Promise<void> {
   checkAnswers(answers);
   checkDependencyNames(name, answers);
 
-  // 5. render the whole project in memory
+  // 5. render the whole project in memory; in a folder that has files, beside the user's README
   const tree = await generate(name, answers);
   const pm = request.pm ?? detectPackageManager();
+  const fit =
+    state === 'not-empty'
+      ? await fitBesideUserFiles(tree, target)
+      : { clashes: [], readmeMoved: false };
 
-  // 6. --dry-run and --json show the plan and stop
+  // 6. --dry-run and --json show the plan, and what the folder's files mean for it, and stop
   if (request.dryRun) {
-    printPlan(tree, { name, dir: target, answers, json: request.json });
+    printPlan(tree, {
+      name,
+      dir,
+      target,
+      answers,
+      json: request.json,
+      force: request.force,
+      notEmpty: state === 'not-empty',
+      ...fit,
+    });
     return;
   }
   // a package manager that is not there fails now, before anything is written
@@ -68,6 +81,11 @@ export async function create(request: CreateRequest): Promise<void> {
   console.log(`\nCreating ${pc.bold(name)} in ${target} (${answers.framework})`);
   await writeTree(tree, target);
   console.log(`  ${pc.green('✔')} ${tree.size} files written`);
+  if (fit.readmeMoved) {
+    console.log(
+      `  ${pc.yellow('!')} README.md is yours and stays: the project's README is ${readmeBeside}`,
+    );
+  }
 
   // 8. install; a failure or Ctrl-C keeps the project and says how to finish
   if (request.install) {
@@ -161,24 +179,52 @@ function checkDependencyNames(name: string, answers: Answers): void {
 
 function printPlan(
   tree: Tree,
-  plan: { name: string; dir: string; answers: Answers; json: boolean },
+  plan: {
+    name: string;
+    /** as typed, for the warnings */
+    dir: string;
+    target: string;
+    answers: Answers;
+    json: boolean;
+    force: boolean;
+    notEmpty: boolean;
+    clashes: string[];
+    readmeMoved: boolean;
+  },
 ): void {
   const files = tree
     .files()
     .map((f) => ({ path: f.path, feature: f.owner, bytes: Buffer.byteLength(f.content) }));
   if (plan.json) {
+    const { name, target: directory, answers, notEmpty, clashes } = plan;
     console.log(
-      JSON.stringify(
-        { name: plan.name, directory: plan.dir, generator, answers: plan.answers, files },
-        null,
-        2,
-      ),
+      JSON.stringify({ name, directory, generator, answers, notEmpty, clashes, files }, null, 2),
     );
     return;
   }
-  console.log(`Would create ${pc.bold(plan.name)} in ${plan.dir} with ${files.length} files:`);
+  console.log(`Would create ${pc.bold(plan.name)} in ${plan.target} with ${files.length} files:`);
   for (const file of files)
     console.log(`  ${file.path.padEnd(40)} ${pc.dim(`${file.bytes} B  ${file.feature}`)}`);
+  // what the real run would say about a folder that has files, said before it writes
+  const warnings: string[] = [];
+  if (plan.notEmpty) {
+    warnings.push(
+      plan.force
+        ? `${plan.dir} is not empty: the project would be written beside its files${plan.clashes.length > 0 ? '.' : '; none is replaced.'}`
+        : `${plan.dir} is not empty: writing into it needs --force.`,
+    );
+  }
+  if (plan.clashes.length > 0) {
+    warnings.push(
+      `${plan.force ? 'It' : 'Even with --force it'} would be refused: the project has different files at ${plan.clashes.join(', ')}.`,
+    );
+  }
+  if (plan.readmeMoved) {
+    warnings.push(
+      `README.md is yours and would stay: the project's README would be ${readmeBeside}.`,
+    );
+  }
+  for (const warning of warnings) console.log(`${pc.yellow('!')} ${warning}`);
   console.log(pc.dim('Dry run: nothing was written.'));
 }
 

@@ -127,6 +127,40 @@ describe.concurrent('a directory that has files', () => {
     ).toEqual([]);
   });
 
+  it("with --force, keeps the user's README.md and writes ours beside it as README.create-perf-app.md", async ({
+    cwd,
+  }) => {
+    // a repository made on GitHub with a README, cloned
+    const readme = '# my-api\n\nOur new API.\n';
+    await userProject(cwd, { 'README.md': readme });
+    const { exitCode, stdout, stderr } = await runCli(['my-api', '--yes', '--force', ...offline], {
+      cwd,
+    });
+    expect(exitCode, stderr).toBe(0);
+    const dir = join(cwd, 'my-api');
+    expect(await readFile(join(dir, 'README.md'), 'utf8')).toBe(readme);
+    expect(await readFile(join(dir, 'README.create-perf-app.md'), 'utf8')).toMatch(
+      /^# my-api\n\nA TypeScript HTTP server on fastify, made with create-perf-app/,
+    );
+    expect(await filesUnder(dir)).toEqual(
+      expect.arrayContaining(['package.json', '.perf-app.json', 'src/app.ts']),
+    );
+    const said = stdout.split('\n').filter((line) => line.includes('README.create-perf-app.md'));
+    expect(said).toEqual([
+      "  ! README.md is yours and stays: the project's README is README.create-perf-app.md",
+    ]);
+  });
+
+  it('refuses with --force when package.json would be replaced, though the README would go beside', async ({
+    cwd,
+  }) => {
+    const before = await userProject(cwd, { 'README.md': '# mine\n', 'package.json': '{}\n' });
+    const { exitCode, stderr } = await runCli(['my-api', '--yes', '--force', ...offline], { cwd });
+    expect(exitCode).toBe(1);
+    expect(stderr).toContain('already has different content in: package.json\n');
+    expect(await pictureOf(cwd)).toEqual(before);
+  });
+
   it("refuses with --force when a generated file would replace the user's package.json", async ({
     cwd,
   }) => {
@@ -158,6 +192,62 @@ describe.concurrent('--dry-run and --json', () => {
     const { exitCode } = await runCli(['my-api', '--yes', '--dry-run', ...offline], { cwd });
     expect(exitCode).toBe(0);
     expect(await pictureOf(cwd)).toEqual(before);
+  });
+
+  it('--dry-run warns that the directory is not empty, and names the files that would clash', async ({
+    cwd,
+  }) => {
+    const before = await userProject(cwd, {
+      'package.json': '{}\n',
+      'README.md': '# mine\n',
+      'notes.md': 'mine\n',
+    });
+    const { exitCode, stdout } = await runCli(['my-api', '--yes', '--dry-run', ...offline], {
+      cwd,
+    });
+    expect(exitCode).toBe(0);
+    const warnings = stdout.split('\n').filter((line) => line.startsWith('! '));
+    expect(warnings).toEqual([
+      '! my-api is not empty: writing into it needs --force.',
+      '! Even with --force it would be refused: the project has different files at package.json.',
+      "! README.md is yours and would stay: the project's README would be README.create-perf-app.md.",
+    ]);
+    expect(stdout).toMatch(/^ {2}README\.create-perf-app\.md +\d+ B {2}base$/m);
+    expect(await pictureOf(cwd)).toEqual(before);
+  });
+
+  it('--dry-run --force into a directory with files of its own only warns that it is not empty', async ({
+    cwd,
+  }) => {
+    await userProject(cwd, { 'notes.md': 'mine\n' });
+    const { exitCode, stdout } = await runCli(
+      ['my-api', '--yes', '--dry-run', '--force', ...offline],
+      { cwd },
+    );
+    expect(exitCode).toBe(0);
+    expect(stdout.split('\n').filter((line) => line.startsWith('! '))).toEqual([
+      '! my-api is not empty: the project would be written beside its files; none is replaced.',
+    ]);
+  });
+
+  it('--json says whether the directory is not empty, and which files would clash', async ({
+    cwd,
+  }) => {
+    const plan = async (dir: string) => {
+      const { exitCode, stdout } = await runCli([dir, '--yes', '--json'], { cwd });
+      expect(exitCode).toBe(0);
+      return JSON.parse(stdout) as {
+        notEmpty: boolean;
+        clashes: string[];
+        files: { path: string }[];
+      };
+    };
+    expect(await plan('new-api')).toMatchObject({ notEmpty: false, clashes: [] });
+    await userProject(cwd, { 'package.json': '{}\n', 'README.md': '# mine\n' });
+    const busy = await plan('my-api');
+    expect(busy).toMatchObject({ notEmpty: true, clashes: ['package.json'] });
+    expect(busy.files.map((f) => f.path)).toContain('README.create-perf-app.md');
+    expect(busy.files.map((f) => f.path)).not.toContain('README.md');
   });
 
   it('--json prints the plan as JSON, with each file and its owner, and writes nothing', async ({
