@@ -29,15 +29,46 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * With --json, stdout is for a program to read whatever happens: an error is one object there,
+ * `{"error", "hint"?, "exitCode"}`, never lines on stderr. Read from argv as typed, since the
+ * error may be that argv does not parse.
+ */
+function wantsJson(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+function report(error: CliError, json: boolean): void {
+  if (json) {
+    console.log(
+      JSON.stringify({ error: error.message, hint: error.hint, exitCode: error.exitCode }, null, 2),
+    );
+    return;
+  }
+  console.error(`${pc.red('✖')} ${error.message}`);
+  if (error.hint) console.error(error.hint);
+}
+
+const argv = process.argv.slice(2);
 try {
-  process.exitCode = await main(process.argv.slice(2));
+  process.exitCode = await main(argv);
 } catch (error) {
+  const json = wantsJson(argv);
   if (error instanceof CliError) {
-    console.error(`${pc.red('✖')} ${error.message}`);
-    if (error.hint) console.error(error.hint);
+    report(error, json);
     process.exitCode = error.exitCode;
   } else {
-    console.error(`${pc.red('✖')} create-perf-app failed unexpectedly; please report this:`);
+    const message = error instanceof Error ? error.message : String(error);
+    report(
+      new CliError(
+        `create-perf-app failed unexpectedly: ${message}`,
+        exitCodes.failure,
+        'Please report this, with the command you ran and what it printed.',
+      ),
+      json,
+    );
+    // the stack is for the report; on stderr, so that stdout stays one JSON object
     console.error(error);
     process.exitCode = exitCodes.failure;
   }

@@ -4,11 +4,12 @@ import { basename, relative, resolve } from 'node:path';
 import pc from 'picocolors';
 import validateName from 'validate-npm-package-name';
 import type { CreateRequest } from './args.js';
-import { CliError, UsageError } from './errors.js';
+import { CliError, exitCodes, UsageError } from './errors.js';
 import { activeFeatures } from './features/index.js';
 import { generate } from './generate.js';
 import {
   detectPackageManager,
+  formatSeconds,
   initGit,
   insideGitRepo,
   installDependencies,
@@ -19,7 +20,7 @@ import { answersToFlags, checkRules, type Answers } from './options.js';
 import { generator } from './paths.js';
 import { askProjectDir, completeAnswers, isInteractive } from './prompt.js';
 import type { Tree } from './tree.js';
-import { targetState, writeTree } from './write.js';
+import { fitBesideUserFiles, readmeBeside, targetState, writeTree } from './write.js';
 
 const defaultDir = 'my-api';
 
@@ -30,7 +31,8 @@ export async function create(request: CreateRequest): Promise<void> {
   const name = basename(target);
 
   // 2. refuse a name npm would refuse, before asking anything else
-  checkPackageName(name);
+  const badName = packageNameProblem(name);
+  if (badName) throw new UsageError(badName, nameHint);
 
   // 3. a target with files in it needs --force, and even then nothing of the user's is replaced
   const state = await targetState(target);
@@ -47,13 +49,26 @@ export async function create(request: CreateRequest): Promise<void> {
   checkAnswers(answers);
   checkDependencyNames(name, answers);
 
-  // 5. render the whole project in memory
+  // 5. render the whole project in memory; in a folder that has files, beside the user's README
   const tree = await generate(name, answers);
   const pm = request.pm ?? detectPackageManager();
+  const fit =
+    state === 'not-empty'
+      ? await fitBesideUserFiles(tree, target)
+      : { clashes: [], readmeMoved: false };
 
-  // 6. --dry-run and --json show the plan and stop
+  // 6. --dry-run and --json show the plan, and what the folder's files mean for it, and stop
   if (request.dryRun) {
-    printPlan(tree, { name, dir: target, answers, json: request.json });
+    printPlan(tree, {
+      name,
+      dir,
+      target,
+      answers,
+      json: request.json,
+      force: request.force,
+      notEmpty: state === 'not-empty',
+      ...fit,
+    });
     return;
   }
   // a package manager that is not there fails now, before anything is written
@@ -66,18 +81,33 @@ export async function create(request: CreateRequest): Promise<void> {
   console.log(`\nCreating ${pc.bold(name)} in ${target} (${answers.framework})`);
   await writeTree(tree, target);
   console.log(`  ${pc.green('✔')} ${tree.size} files written`);
+  if (fit.readmeMoved) {
+    console.log(
+      `  ${pc.yellow('!')} README.md is yours and stays: the project's README is ${readmeBeside}`,
+    );
+  }
 
-  // 8. install; a failure keeps the project and says how to finish
+  // 8. install; a failure or Ctrl-C keeps the project and says how to finish
   if (request.install) {
     const installed = await installDependencies(pm, target);
-    if (!installed.ok) {
+    const finish = `Finish by hand:\n${[...cdStep(target), `${pm} install`].map((s) => `  ${s}`).join('\n')}`;
+    if (installed.status === 'interrupted') {
       throw new CliError(
-        `Installing dependencies with ${pm} failed:\n${installed.reason}`,
-        1,
-        `The project is in ${target}. Finish by hand:\n  cd ${shellDir(target)}\n  ${pm} install`,
+        `Cancelled during the install: the project is written in ${target}, its dependencies are not installed.`,
+        exitCodes.interrupted,
+        finish,
       );
     }
-    console.log(`  ${pc.green('✔')} dependencies installed with ${pm}`);
+    if (installed.status === 'failed') {
+      throw new CliError(
+        `Installing dependencies with ${pm} failed:\n${installed.reason}`,
+        exitCodes.failure,
+        `The project is in ${target}. ${finish}`,
+      );
+    }
+    console.log(
+      `  ${pc.green('✔')} dependencies installed with ${pm} in ${formatSeconds(installed.seconds)}`,
+    );
   }
 
   // 9. a repository with a first commit, unless asked not to or already inside one
@@ -88,7 +118,7 @@ export async function create(request: CreateRequest): Promise<void> {
   }
 
   // 10. what to run next, and how to make the same project again without questions
-  printNextSteps({ target, pm, installed: request.install, answers, dir });
+  printNextSteps({ target, pm, answers, dir, request });
 }
 
 async function pickDir(request: CreateRequest): Promise<string> {
@@ -99,18 +129,32 @@ async function pickDir(request: CreateRequest): Promise<string> {
       'Pass it first: create-perf-app my-api --yes',
     );
   }
-  return askProjectDir(defaultDir);
+  // what steps 2 and 3 would refuse, asked again at the question instead of ending the run
+  return askProjectDir(defaultDir, async (dir) => {
+    const target = resolve(dir);
+    const badName = packageNameProblem(basename(target));
+    if (badName) return `${badName} ${nameHint}`;
+    try {
+      if ((await targetState(target)) === 'not-empty' && !request.force && !request.dryRun)
+        return `${dir} is not empty: pick a new directory, or run again with --force to write beside its files.`;
+    } catch (error) {
+      // a file where the folder would be
+      if (error instanceof CliError) return error.message;
+      throw error;
+    }
+    return undefined;
+  });
 }
 
-function checkPackageName(name: string): void {
+const nameHint =
+  'The name comes from the directory: use lower case letters, digits and dashes, like my-api.';
+
+function packageNameProblem(name: string): string | undefined {
   const result = validateName(name);
-  if (result.validForNewPackages) return;
+  if (result.validForNewPackages) return undefined;
   const why =
     [...(result.errors ?? []), ...(result.warnings ?? [])][0] ?? 'it is not a valid package name';
-  throw new UsageError(
-    `"${name}" cannot be the project's package name: ${why}.`,
-    'The name comes from the directory: use lower case letters, digits and dashes, like my-api.',
-  );
+  return `"${name}" cannot be the project's package name: ${why}.`;
 }
 
 function checkAnswers(answers: Answers): void {
@@ -135,24 +179,52 @@ function checkDependencyNames(name: string, answers: Answers): void {
 
 function printPlan(
   tree: Tree,
-  plan: { name: string; dir: string; answers: Answers; json: boolean },
+  plan: {
+    name: string;
+    /** as typed, for the warnings */
+    dir: string;
+    target: string;
+    answers: Answers;
+    json: boolean;
+    force: boolean;
+    notEmpty: boolean;
+    clashes: string[];
+    readmeMoved: boolean;
+  },
 ): void {
   const files = tree
     .files()
     .map((f) => ({ path: f.path, feature: f.owner, bytes: Buffer.byteLength(f.content) }));
   if (plan.json) {
+    const { name, target: directory, answers, notEmpty, clashes } = plan;
     console.log(
-      JSON.stringify(
-        { name: plan.name, directory: plan.dir, generator, answers: plan.answers, files },
-        null,
-        2,
-      ),
+      JSON.stringify({ name, directory, generator, answers, notEmpty, clashes, files }, null, 2),
     );
     return;
   }
-  console.log(`Would create ${pc.bold(plan.name)} in ${plan.dir} with ${files.length} files:`);
+  console.log(`Would create ${pc.bold(plan.name)} in ${plan.target} with ${files.length} files:`);
   for (const file of files)
     console.log(`  ${file.path.padEnd(40)} ${pc.dim(`${file.bytes} B  ${file.feature}`)}`);
+  // what the real run would say about a folder that has files, said before it writes
+  const warnings: string[] = [];
+  if (plan.notEmpty) {
+    warnings.push(
+      plan.force
+        ? `${plan.dir} is not empty: the project would be written beside its files${plan.clashes.length > 0 ? '.' : '; none is replaced.'}`
+        : `${plan.dir} is not empty: writing into it needs --force.`,
+    );
+  }
+  if (plan.clashes.length > 0) {
+    warnings.push(
+      `${plan.force ? 'It' : 'Even with --force it'} would be refused: the project has different files at ${plan.clashes.join(', ')}.`,
+    );
+  }
+  if (plan.readmeMoved) {
+    warnings.push(
+      `README.md is yours and would stay: the project's README would be ${readmeBeside}.`,
+    );
+  }
+  for (const warning of warnings) console.log(`${pc.yellow('!')} ${warning}`);
   console.log(pc.dim('Dry run: nothing was written.'));
 }
 
@@ -160,23 +232,34 @@ function shellWord(word: string): string {
   return /^[\w./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
-const shellDir = (target: string): string => shellWord(relative(process.cwd(), target) || '.');
+/** `cd DIR` from where the tool ran; nothing when the project is right here */
+function cdStep(target: string): string[] {
+  const dir = relative(process.cwd(), target);
+  return dir === '' ? [] : [`cd ${shellWord(dir)}`];
+}
 
 function printNextSteps(next: {
   target: string;
   pm: ReturnType<typeof detectPackageManager>;
-  installed: boolean;
   answers: Answers;
   dir: string;
+  request: CreateRequest;
 }): void {
-  const steps = [`cd ${shellDir(next.target)}`];
-  if (!next.installed) steps.push(`${next.pm} install`);
-  steps.push(runScript(next.pm, 'dev'));
+  const { pm, request } = next;
+  const steps = cdStep(next.target);
+  if (!request.install) steps.push(`${pm} install`);
+  steps.push(runScript(pm, 'dev'));
   console.log(`\nDone. Next:\n${steps.map((s) => `  ${s}`).join('\n')}`);
   console.log(
-    `\nThen: ${runScript(next.pm, 'test')}, ${runScript(next.pm, 'build')} && ${runScript(next.pm, 'start')}.`,
+    `\nThen: ${runScript(pm, 'test')}, ${runScript(pm, 'build')} && ${runScript(pm, 'start')}.`,
   );
-  const flags = [...answersToFlags(next.answers), '--pm', next.pm];
+  const flags = [
+    ...answersToFlags(next.answers),
+    '--pm',
+    pm,
+    ...(request.install ? [] : ['--no-install']),
+    ...(request.git ? [] : ['--no-git']),
+  ];
   console.log(
     pc.dim(
       `\nThe same project again, without questions:\n  npx ${generator.name}@${generator.version} ${shellWord(next.dir)} ${flags.join(' ')}`,

@@ -45,7 +45,7 @@ ${[
   row('--no-install', 'do not install dependencies'),
   row('--no-git', 'do not create a git repository'),
   row('--dry-run', 'list the files that would be written; write nothing'),
-  row('--json', 'print the plan as JSON; write nothing'),
+  row('--json', 'print the plan, or an error, as JSON; write nothing'),
   row('--force', 'write into a directory that has files (never replaces one)'),
   row('-h, --help', 'show this help'),
   row('-v, --version', 'show the version'),

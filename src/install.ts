@@ -1,6 +1,7 @@
 // package-manager detection, install and git, through execa
 
 import { execa } from 'execa';
+import { clearLine, cursorTo } from 'node:readline';
 import pc from 'picocolors';
 import type { PackageManager } from './args.js';
 
@@ -33,35 +34,60 @@ export async function missingPackageManager(pm: PackageManager): Promise<string 
   return `${pm} ${why} here (\`${pm} --version\` failed). ${howToGet[pm]}, then run this again; or pass --pm npm, or --no-install to install later.`;
 }
 
+export type InstallResult =
+  | { status: 'done'; seconds: number }
+  | { status: 'failed'; reason: string }
+  | { status: 'interrupted' };
+
+/** a duration for a person: `14.2 s` */
+export const formatSeconds = (seconds: number): string => `${seconds.toFixed(1)} s`;
+
 /**
- * Runs `<pm> install` with one line that shows it is alive. Resolves to the output's tail on
+ * Runs `<pm> install` with a line that shows it is alive: on a terminal a ticking one, erased
+ * at the end for the caller's line with the total time. Resolves to the output's tail on
  * failure, so the caller can say what went wrong without hiding the project.
  */
-export async function installDependencies(
-  pm: PackageManager,
-  cwd: string,
-): Promise<{ ok: true } | { ok: false; reason: string }> {
-  const started = Date.now();
+export async function installDependencies(pm: PackageManager, cwd: string): Promise<InstallResult> {
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  const subprocess = execa(pm, ['install'], { cwd, all: true, reject: false, stdin: 'ignore' });
+  // Ctrl-C on a terminal reaches the package manager too, but a SIGINT sent to this process
+  // alone would leave it installing after we exit: stop it either way (SIGTERM, then SIGKILL
+  // after execa's 5 s). A second Ctrl-C meanwhile ends this process at once. Set before the
+  // line below is printed, so that a Ctrl-C at the sight of it finds the handler there.
+  let interrupted = false;
+  const onSignal = () => {
+    interrupted = true;
+    subprocess.kill();
+  };
+  process.once('SIGINT', onSignal);
+
   const tty = process.stdout.isTTY;
   const line = () =>
-    `  ${pc.dim(`installing dependencies with ${pm}… ${Math.round((Date.now() - started) / 1000)}s`)}`;
+    `  ${pc.dim(`installing dependencies with ${pm}…${tty ? ` ${Math.round(seconds())}s` : ''}`)}`;
   if (tty) process.stdout.write(line());
   else console.log(line());
   const ticker = tty ? setInterval(() => process.stdout.write(`\r${line()}`), 1000) : undefined;
   try {
-    const result = await execa(pm, ['install'], { cwd, all: true, reject: false, stdin: 'ignore' });
+    const result = await subprocess;
+    // on a terminal the package manager may be seen ending of the Ctrl-C before our handler runs
+    if (interrupted || result.signal === 'SIGINT') return { status: 'interrupted' };
     if (result.failed) {
       const tail = (result.all ?? result.shortMessage ?? '')
         .trim()
         .split('\n')
         .slice(-15)
         .join('\n');
-      return { ok: false, reason: tail || result.shortMessage || `${pm} install failed` };
+      return { status: 'failed', reason: tail || result.shortMessage || `${pm} install failed` };
     }
-    return { ok: true };
+    return { status: 'done', seconds: seconds() };
   } finally {
+    process.off('SIGINT', onSignal);
     clearInterval(ticker);
-    if (tty) process.stdout.write(`\r${line()}\n`);
+    if (tty) {
+      clearLine(process.stdout, 0);
+      cursorTo(process.stdout, 0);
+    }
   }
 }
 

@@ -17,18 +17,37 @@ const onCancel = () => {
   throw new InterruptedError();
 };
 
-export async function askProjectDir(initial: string): Promise<string> {
+/**
+ * Asks until the answer is a directory the project can go in: `problemWith` says what is wrong
+ * with one (a name npm refuses, a folder that has files), shown under the question.
+ */
+export async function askProjectDir(
+  initial: string,
+  problemWith: (dir: string) => Promise<string | undefined>,
+): Promise<string> {
   const { dir } = await prompts(
     {
       type: 'text',
       name: 'dir',
       message: 'Project directory',
       initial,
-      validate: (value: string) => value.trim() !== '' || 'A directory is needed',
+      validate: async (value: string) => {
+        const dir = value.trim();
+        if (dir === '') return 'A directory is needed';
+        return (await problemWith(dir)) ?? true;
+      },
     },
     { onCancel },
   );
   return String(dir).trim();
+}
+
+/** a yes/no answer as typed: y, yes, n or no in any case; undefined for anything else */
+export function parseYesNo(text: string): boolean | undefined {
+  const word = text.trim().toLowerCase();
+  if (word === 'y' || word === 'yes') return true;
+  if (word === 'n' || word === 'no') return false;
+  return undefined;
 }
 
 /** fills in each answer the flags left out: asked on a terminal, a default with --yes, else an error */
@@ -72,12 +91,15 @@ async function ask(key: OptionKey): Promise<unknown> {
           initial: spec.choices.findIndex((c) => c.value === spec.default),
         }
       : {
-          type: 'toggle' as const,
+          // a text answer, not prompts' toggle: the toggle ignores y and n, and its confirm
+          // submits on the first key, so the rest of a typed "yes" would answer the next question
+          type: 'text' as const,
           name: key,
-          message: spec.message,
-          initial: spec.default,
-          active: 'yes',
-          inactive: 'no',
+          message: `${spec.message} (y/n)`,
+          initial: spec.default ? 'yes' : 'no',
+          validate: (value: string) =>
+            parseYesNo(value) !== undefined || 'Answer yes or no (y or n)',
+          format: (value: string) => parseYesNo(value),
         };
   const result: Record<string, unknown> = await prompts(question, { onCancel });
   if (result[key] === undefined) throw new UsageError(`No answer for ${describeValue(key, '')}`);

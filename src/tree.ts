@@ -27,6 +27,14 @@ export class Tree {
     this.#files.set(path, { ...existing, content });
   }
 
+  /** moves a file to another path, e.g. beside a file of the user's that it must not replace */
+  rename(path: string, to: string): void {
+    const existing = this.#files.get(path);
+    if (!existing) throw new Error(`nothing wrote ${path}`);
+    this.#files.delete(path);
+    this.add(to, existing.content, existing.owner);
+  }
+
   get(path: string): TreeFile | undefined {
     return this.#files.get(path);
   }

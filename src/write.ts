@@ -39,6 +39,26 @@ export async function clashes(tree: Tree, dir: string): Promise<string[]> {
   return found;
 }
 
+/** where the project's README goes in a folder that has a README.md of the user's */
+export const readmeBeside = 'README.create-perf-app.md';
+
+/**
+ * Fits the tree into a folder that already has files (--force). A README.md of the user's
+ * stays, and the project's goes beside it as `readmeBeside`: a repository made on GitHub with
+ * a README is a common place to start. Returns the user's files the project would still
+ * replace, which writeTree refuses, and whether the README moved.
+ */
+export async function fitBesideUserFiles(
+  tree: Tree,
+  dir: string,
+): Promise<{ clashes: string[]; readmeMoved: boolean }> {
+  const found = await clashes(tree, dir);
+  if (!found.includes('README.md')) return { clashes: found, readmeMoved: false };
+  tree.rename('README.md', readmeBeside);
+  // read again: a file of the user's may be at the new path too
+  return { clashes: await clashes(tree, dir), readmeMoved: true };
+}
+
 /**
  * Writes every file into a hidden staging folder beside the target, then moves it into place:
  * one rename for a new or empty target, one rename per file for a folder that already has

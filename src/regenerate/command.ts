@@ -12,7 +12,7 @@ import type { PackageManager, RegenerateRequest } from '../args.js';
 import { CliError, UsageError, exitCodes } from '../errors.js';
 import { filesWithMarkers } from '../check.js';
 import { generate } from '../generate.js';
-import { installDependencies } from '../install.js';
+import { formatSeconds, installDependencies } from '../install.js';
 import {
   basePath,
   isBookkeeping,
@@ -118,14 +118,23 @@ export async function regenerate(request: RegenerateRequest): Promise<number> {
   if (packageChanged && request.install) {
     const pm = projectPackageManager(root);
     const installed = await installDependencies(pm, root);
-    if (!installed.ok) {
+    if (installed.status === 'interrupted') {
+      throw new CliError(
+        'Cancelled during the install: the project was updated, its dependencies are not installed.',
+        exitCodes.interrupted,
+        `Finish by hand: ${pm} install`,
+      );
+    }
+    if (installed.status === 'failed') {
       throw new CliError(
         `The project was updated, but installing with ${pm} failed:\n${installed.reason}`,
         exitCodes.failure,
         `Finish by hand: ${pm} install`,
       );
     }
-    console.log(`  ${pc.green('✔')} dependencies installed with ${pm}`);
+    console.log(
+      `  ${pc.green('✔')} dependencies installed with ${pm} in ${formatSeconds(installed.seconds)}`,
+    );
   }
 
   const clashes = steps.filter((step) => step.action === 'conflict').map((step) => step.path);

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect } from 'vitest';
 import { answersToFlags, defaultAnswers } from '../../src/options.js';
 import { assertBuilt, cliTest as it, repoRoot, runCli } from '../helpers/cli.js';
 import { filesUnder, pictureOf } from '../helpers/fs.js';
+import { runOnTerminal } from '../helpers/pty.js';
 
 const version = (
   JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }
@@ -52,11 +53,40 @@ describe.concurrent('a new directory', () => {
     expect(flags).toMatch(/^--framework fastify\b/);
     // the last line, indented: the same project again, without questions
     expect(stdout.trimEnd().split('\n').at(-1)).toBe(
-      `  npx create-perf-app@${version} my-api ${flags} --pm npm`,
+      `  npx create-perf-app@${version} my-api ${flags} --pm npm --no-install --no-git`,
     );
     // no git repository and nothing but the project in the folder
     expect(existsSync(join(dir, '.git'))).toBe(false);
     expect(await readdir(cwd)).toEqual(['my-api']);
+  });
+
+  it('the same project again keeps --no-install and --no-git, each only when given', async ({
+    cwd,
+  }) => {
+    const again = async (args: string[]) => {
+      const { exitCode, stdout, stderr } = await runCli(args, { cwd });
+      expect(exitCode, stderr).toBe(0);
+      return stdout.trimEnd().split('\n').at(-1) ?? '';
+    };
+    expect(await again(['a', '--yes', '--no-git', '--no-install'])).toMatch(
+      / --pm npm --no-install --no-git$/,
+    );
+    expect(await again(['b', '--yes', '--no-git', '--pm', 'npm', '--no-install'])).toMatch(
+      / --pm npm --no-install --no-git$/,
+    );
+  });
+
+  it('in the current directory (.), the next steps have no `cd .`', async ({ cwd }) => {
+    const dir = join(cwd, 'my-api');
+    await mkdir(dir);
+    const { exitCode, stdout, stderr } = await runCli(['.', '--yes', ...offline], { cwd: dir });
+    expect(exitCode, stderr).toBe(0);
+    expect(await filesUnder(dir)).toContain('package.json');
+    expect(stdout).not.toContain('cd .');
+    expect(stdout).toMatch(/Done\. Next:\n {2}npm install\n {2}npm run dev\n/);
+    expect(stdout.trimEnd().split('\n').at(-1)).toMatch(
+      /^ {2}npx create-perf-app@\S+ \. --framework /,
+    );
   });
 
   it('writes the chosen framework', async ({ cwd }) => {
@@ -97,6 +127,40 @@ describe.concurrent('a directory that has files', () => {
     ).toEqual([]);
   });
 
+  it("with --force, keeps the user's README.md and writes ours beside it as README.create-perf-app.md", async ({
+    cwd,
+  }) => {
+    // a repository made on GitHub with a README, cloned
+    const readme = '# my-api\n\nOur new API.\n';
+    await userProject(cwd, { 'README.md': readme });
+    const { exitCode, stdout, stderr } = await runCli(['my-api', '--yes', '--force', ...offline], {
+      cwd,
+    });
+    expect(exitCode, stderr).toBe(0);
+    const dir = join(cwd, 'my-api');
+    expect(await readFile(join(dir, 'README.md'), 'utf8')).toBe(readme);
+    expect(await readFile(join(dir, 'README.create-perf-app.md'), 'utf8')).toMatch(
+      /^# my-api\n\nA TypeScript HTTP server on fastify, made with create-perf-app/,
+    );
+    expect(await filesUnder(dir)).toEqual(
+      expect.arrayContaining(['package.json', '.perf-app.json', 'src/app.ts']),
+    );
+    const said = stdout.split('\n').filter((line) => line.includes('README.create-perf-app.md'));
+    expect(said).toEqual([
+      "  ! README.md is yours and stays: the project's README is README.create-perf-app.md",
+    ]);
+  });
+
+  it('refuses with --force when package.json would be replaced, though the README would go beside', async ({
+    cwd,
+  }) => {
+    const before = await userProject(cwd, { 'README.md': '# mine\n', 'package.json': '{}\n' });
+    const { exitCode, stderr } = await runCli(['my-api', '--yes', '--force', ...offline], { cwd });
+    expect(exitCode).toBe(1);
+    expect(stderr).toContain('already has different content in: package.json\n');
+    expect(await pictureOf(cwd)).toEqual(before);
+  });
+
   it("refuses with --force when a generated file would replace the user's package.json", async ({
     cwd,
   }) => {
@@ -130,6 +194,62 @@ describe.concurrent('--dry-run and --json', () => {
     expect(await pictureOf(cwd)).toEqual(before);
   });
 
+  it('--dry-run warns that the directory is not empty, and names the files that would clash', async ({
+    cwd,
+  }) => {
+    const before = await userProject(cwd, {
+      'package.json': '{}\n',
+      'README.md': '# mine\n',
+      'notes.md': 'mine\n',
+    });
+    const { exitCode, stdout } = await runCli(['my-api', '--yes', '--dry-run', ...offline], {
+      cwd,
+    });
+    expect(exitCode).toBe(0);
+    const warnings = stdout.split('\n').filter((line) => line.startsWith('! '));
+    expect(warnings).toEqual([
+      '! my-api is not empty: writing into it needs --force.',
+      '! Even with --force it would be refused: the project has different files at package.json.',
+      "! README.md is yours and would stay: the project's README would be README.create-perf-app.md.",
+    ]);
+    expect(stdout).toMatch(/^ {2}README\.create-perf-app\.md +\d+ B {2}base$/m);
+    expect(await pictureOf(cwd)).toEqual(before);
+  });
+
+  it('--dry-run --force into a directory with files of its own only warns that it is not empty', async ({
+    cwd,
+  }) => {
+    await userProject(cwd, { 'notes.md': 'mine\n' });
+    const { exitCode, stdout } = await runCli(
+      ['my-api', '--yes', '--dry-run', '--force', ...offline],
+      { cwd },
+    );
+    expect(exitCode).toBe(0);
+    expect(stdout.split('\n').filter((line) => line.startsWith('! '))).toEqual([
+      '! my-api is not empty: the project would be written beside its files; none is replaced.',
+    ]);
+  });
+
+  it('--json says whether the directory is not empty, and which files would clash', async ({
+    cwd,
+  }) => {
+    const plan = async (dir: string) => {
+      const { exitCode, stdout } = await runCli([dir, '--yes', '--json'], { cwd });
+      expect(exitCode).toBe(0);
+      return JSON.parse(stdout) as {
+        notEmpty: boolean;
+        clashes: string[];
+        files: { path: string }[];
+      };
+    };
+    expect(await plan('new-api')).toMatchObject({ notEmpty: false, clashes: [] });
+    await userProject(cwd, { 'package.json': '{}\n', 'README.md': '# mine\n' });
+    const busy = await plan('my-api');
+    expect(busy).toMatchObject({ notEmpty: true, clashes: ['package.json'] });
+    expect(busy.files.map((f) => f.path)).toContain('README.create-perf-app.md');
+    expect(busy.files.map((f) => f.path)).not.toContain('README.md');
+  });
+
   it('--json prints the plan as JSON, with each file and its owner, and writes nothing', async ({
     cwd,
   }) => {
@@ -159,6 +279,44 @@ describe.concurrent('--dry-run and --json', () => {
     });
     for (const file of plan.files) expect(file.bytes, file.path).toBeGreaterThan(0);
     expect(await pictureOf(cwd)).toEqual([]);
+  });
+});
+
+/** a folder holding an `npm` that answers --version and whose install succeeds after `seconds` */
+async function slowNpm(cwd: string, seconds: number): Promise<Record<string, string>> {
+  const bin = join(cwd, 'fake-bin');
+  await mkdir(bin);
+  await writeFile(
+    join(bin, 'npm'),
+    `#!/bin/sh\n[ "$1" = install ] || { echo 11.0.0; exit 0; }\nsleep ${seconds}\n`,
+  );
+  await chmod(join(bin, 'npm'), 0o755);
+  return { PATH: `${bin}${delimiter}${process.env['PATH'] ?? ''}` };
+}
+
+describe.concurrent('an install', () => {
+  it('ends with the total time it took, without a terminal', async ({ cwd }) => {
+    const env = await slowNpm(cwd, 0.3);
+    const { exitCode, stdout, stderr } = await runCli(['my-api', '--yes', '--no-git'], {
+      cwd,
+      env,
+    });
+    expect(exitCode, stderr).toBe(0);
+    const line = stdout.split('\n').find((l) => l.includes('dependencies installed'));
+    expect(line).toMatch(/^ {2}✔ dependencies installed with npm in \d+\.\d s$/);
+    const seconds = Number(/in ([\d.]+) s/.exec(line ?? '')?.[1]);
+    expect(seconds).toBeGreaterThanOrEqual(0.3);
+  });
+
+  it('ends with the total time it took, on a terminal', async ({ cwd }) => {
+    const env = await slowNpm(cwd, 0.3);
+    const { exitCode, output } = await runOnTerminal(['my-api', '--yes', '--no-git'], {
+      cwd,
+      env,
+      steps: [],
+    });
+    expect(exitCode, output).toBe(0);
+    expect(output).toMatch(/✔ dependencies installed with npm in \d+\.\d s\r?\n/);
   });
 });
 

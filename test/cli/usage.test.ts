@@ -156,3 +156,68 @@ describe.concurrent('no terminal to ask on', () => {
     expect(stderr).toContain('create-perf-app my-api --yes');
   });
 });
+
+interface JsonError {
+  error: string;
+  hint?: string;
+  exitCode: number;
+}
+
+/**
+ * Runs `args` as given and with --json: the exit code is the same, and the JSON run prints
+ * nothing but one object on stdout that says what the text run said on stderr.
+ */
+async function sameErrorAsJson(cwd: string, args: string[]): Promise<JsonError> {
+  const text = await runCli(args, { cwd });
+  const json = await runCli([...args, '--json'], { cwd });
+  expect(text.exitCode, text.stderr).not.toBe(0);
+  expect(json.exitCode, json.stdout).toBe(text.exitCode);
+  expect(json.stderr).toBe('');
+  const error = JSON.parse(json.stdout) as JsonError;
+  expect(Object.keys(error).sort()).toEqual(
+    error.hint === undefined ? ['error', 'exitCode'] : ['error', 'exitCode', 'hint'],
+  );
+  expect(error.exitCode).toBe(text.exitCode);
+  expect(text.stderr.trimEnd()).toBe(
+    [`✖ ${error.error}`, ...(error.hint === undefined ? [] : [error.hint])].join('\n'),
+  );
+  return error;
+}
+
+describe.concurrent('with --json, an error is one JSON object on stdout', () => {
+  it('for an unknown flag: exit 2, the message and the hint', async ({ cwd }) => {
+    const error = await sameErrorAsJson(cwd, ['my-api', '--frob']);
+    expect(error).toEqual({
+      error: 'Unknown flag: --frob',
+      hint: 'Run `create-perf-app --help` for the flags.',
+      exitCode: 2,
+    });
+  });
+
+  it('for a name npm would refuse', async ({ cwd }) => {
+    const error = await sameErrorAsJson(cwd, ['Foo', '--yes']);
+    expect(error.error).toMatch(/^"Foo" cannot be the project's package name/);
+    expect(error.exitCode).toBe(2);
+  });
+
+  it.for([
+    ['check'],
+    ['add', '--tracing', 'otlp'],
+    ['remove', 'tracing'],
+    ['update'],
+    ['route', 'orders', '--cached'],
+  ])('for %s outside a project', async (args, { cwd }) => {
+    const error = await sameErrorAsJson(cwd, args);
+    expect(error.error).toContain('has no .perf-app.json');
+    expect(error.exitCode).toBe(2);
+  });
+
+  it('for update over conflict markers: exit 1', async ({ cwd }) => {
+    const made = await runCli(['api', '--yes', '--no-install', '--no-git'], { cwd });
+    expect(made.exitCode, made.stderr).toBe(0);
+    await writeFile(join(cwd, 'api', 'src/app.ts'), '<<<<<<< yours\nmine\n=======\n>>>>>>> x\n');
+    const error = await sameErrorAsJson(join(cwd, 'api'), ['update']);
+    expect(error.error).toBe('Conflict markers are still in src/app.ts.');
+    expect(error.exitCode).toBe(1);
+  });
+});

@@ -49,8 +49,7 @@ export const typecheckReport = join(workDir, 'typecheck.txt');
 export async function packTool(): Promise<string> {
   await mkdir(workDir, { recursive: true });
   for (const old of await readdir(workDir)) if (old.endsWith('.tgz')) await rm(join(workDir, old));
-  // always the current sources: a stale dist/ would test yesterday's tool
-  await execa('npm', ['run', 'build'], { cwd: repoRoot });
+  // the package's prepack script builds first: always the current sources, never a stale dist/
   const { stdout } = await execa('npm', ['pack', '--pack-destination', workDir, '--json'], {
     cwd: repoRoot,
   });

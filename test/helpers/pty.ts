@@ -32,24 +32,38 @@ export interface TerminalRun {
   output: string;
 }
 
+/** what to type once the output drawn since the last keys matches `waitFor` */
+export interface Keystrokes {
+  waitFor: RegExp;
+  keys: string;
+}
+
 /**
- * Starts the CLI with `args` on a terminal in `cwd`, waits until its output matches `waitFor`,
- * types `keys`, and resolves when it exits. Kills the whole process group after `timeoutMs`.
+ * Starts the CLI with `args` on a terminal in `cwd`, types each step's `keys` once its output
+ * since the step before matches the step's `waitFor`, and resolves when it exits. Kills the
+ * whole process group after `timeoutMs`.
  */
-export function typeAtPrompt(
+export function runOnTerminal(
   args: string[],
-  options: { cwd: string; waitFor: RegExp; keys: string; timeoutMs?: number },
+  options: {
+    cwd: string;
+    steps: Keystrokes[];
+    env?: Record<string, string>;
+    timeoutMs?: number;
+  },
 ): Promise<TerminalRun> {
   const [command, commandArgs] = onTerminal([process.execPath, cliPath, ...args]);
   const child = spawn(command, commandArgs, {
     cwd: options.cwd,
-    env: cliEnv({ TERM: 'xterm-256color' }),
+    env: cliEnv({ TERM: 'xterm-256color', ...options.env }),
     stdio: ['pipe', 'pipe', 'pipe'],
     // a group of its own, so a timeout can end the terminal and the CLI under it together
     detached: true,
   });
+  const steps = [...options.steps];
   let raw = '';
-  let typed = false;
+  // where the output of the current step starts: an answer's echo must not satisfy the next step
+  let from = 0;
   return new Promise<TerminalRun>((resolve, reject) => {
     const killGroup = () => {
       try {
@@ -58,19 +72,23 @@ export function typeAtPrompt(
         // already gone
       }
     };
+    const timeoutMs = options.timeoutMs ?? 15_000;
     const timer = setTimeout(() => {
       killGroup();
+      const waiting = steps[0] ? `never saw ${steps[0].waitFor}` : 'after typing';
       reject(
         new Error(
-          `no exit within ${options.timeoutMs ?? 15_000} ms (${typed ? 'after typing' : `never saw ${options.waitFor}`}); output:\n${stripVTControlCharacters(raw)}`,
+          `no exit within ${timeoutMs} ms (${waiting}); output:\n${stripVTControlCharacters(raw)}`,
         ),
       );
-    }, options.timeoutMs ?? 15_000);
+    }, timeoutMs);
     const onOutput = (chunk: Buffer) => {
       raw += chunk.toString('utf8');
-      if (!typed && options.waitFor.test(stripVTControlCharacters(raw))) {
-        typed = true;
-        child.stdin.write(options.keys);
+      const step = steps[0];
+      if (step && step.waitFor.test(stripVTControlCharacters(raw.slice(from)))) {
+        steps.shift();
+        from = raw.length;
+        child.stdin.write(step.keys);
       }
     };
     child.stdout.on('data', onOutput);
@@ -86,4 +104,13 @@ export function typeAtPrompt(
       resolve({ exitCode: code, output: stripVTControlCharacters(raw) });
     });
   });
+}
+
+/** `runOnTerminal` with one step: wait for `waitFor`, type `keys` */
+export function typeAtPrompt(
+  args: string[],
+  options: { cwd: string; waitFor: RegExp; keys: string; timeoutMs?: number },
+): Promise<TerminalRun> {
+  const { waitFor, keys, ...rest } = options;
+  return runOnTerminal(args, { ...rest, steps: [{ waitFor, keys }] });
 }

@@ -5,7 +5,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CliError } from '../../src/errors.js';
 import { readVerbatim } from '../../src/render/templates.js';
 import { Tree } from '../../src/tree.js';
-import { clashes, targetState, writeTree } from '../../src/write.js';
+import {
+  clashes,
+  fitBesideUserFiles,
+  readmeBeside,
+  targetState,
+  writeTree,
+} from '../../src/write.js';
 import { filesUnder, pictureOf, tempDir } from '../helpers/fs.js';
 
 let root: string;
@@ -74,6 +80,41 @@ describe('clashes', () => {
     await writeFile(join(root, 'package.json'), '{ "name": "mine" }\n');
     await writeFile(join(root, '.gitignore'), 'node_modules/\n');
     expect(await clashes(tree, root)).toEqual(['package.json']);
+  });
+});
+
+describe('fitBesideUserFiles', () => {
+  const withReadme = () => {
+    const tree = sampleTree();
+    tree.add('README.md', '# api\n', 'base');
+    return tree;
+  };
+
+  it("moves the project's README beside a README.md of the user's, and says so", async () => {
+    const tree = withReadme();
+    await writeFile(join(root, 'README.md'), '# mine\n');
+    expect(await fitBesideUserFiles(tree, root)).toEqual({ clashes: [], readmeMoved: true });
+    expect(tree.has('README.md')).toBe(false);
+    expect(tree.get(readmeBeside)).toMatchObject({ content: '# api\n', owner: 'base' });
+  });
+
+  it('leaves the README in place when the user has none, or the same one', async () => {
+    const tree = withReadme();
+    expect(await fitBesideUserFiles(tree, root)).toEqual({ clashes: [], readmeMoved: false });
+    await writeFile(join(root, 'README.md'), '# api\n');
+    expect(await fitBesideUserFiles(tree, root)).toEqual({ clashes: [], readmeMoved: false });
+    expect(tree.has('README.md')).toBe(true);
+  });
+
+  it("still names every other clash, and a file of the user's at the README's new path", async () => {
+    const tree = withReadme();
+    await writeFile(join(root, 'README.md'), '# mine\n');
+    await writeFile(join(root, readmeBeside), 'mine too\n');
+    await writeFile(join(root, 'package.json'), '{}\n');
+    expect(await fitBesideUserFiles(tree, root)).toEqual({
+      clashes: [readmeBeside, 'package.json'],
+      readmeMoved: true,
+    });
   });
 });
 
