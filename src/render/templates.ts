@@ -12,7 +12,7 @@ import type { Tree } from '../tree.js';
 import { images, node } from '../versions.js';
 import { composeServiceEntries, deployData } from './deploy.js';
 import { envOf, envSchemaLine, envSpelling } from './env.js';
-import { contributionsOf, preloadsOf, type Project } from './project.js';
+import { contributionsOf, preloadsOf, testServicesOf, type Project } from './project.js';
 import { alignTables, printWidth, sortImports } from './tidy.js';
 
 const hbs = Handlebars.create();
@@ -143,6 +143,7 @@ function templateData(project: Project) {
     preload: preloadsOf(project),
     images: { ...images, node: node.image },
     deploy: deployData(project),
+    testServices: testServicesOf(project),
   };
 }
 
@@ -161,6 +162,13 @@ export function collectSlots(project: Project): Map<SlotName, string[]> {
   const env = envOf(project);
   for (const [index, feature] of project.features.entries()) {
     push('config.env', (env[index] ?? []).map(envSchemaLine));
+    // the URL of each server its tests use, which test/env.ts defaults to the local one
+    push(
+      'test.env',
+      (feature.testServices?.(project.answers) ?? []).map(
+        ({ variable, url }) => `${variable}: process.env['${variable}'] ?? '${url}',`,
+      ),
+    );
     const readme = feature.readme?.(project.answers) ?? [];
     if (readme.length > 0) {
       const parts = readme.map((file) => readFileSync(join(templatesDir, file), 'utf8').trim());
