@@ -1,7 +1,11 @@
 // What the generated README tells a new user, for every covering set (each framework, each
-// option value): which servers `npm test` needs and the settings that point it elsewhere.
+// option value): which servers `npm test` needs and the settings that point it elsewhere, and
+// how to add a route on the project's framework (the very files and lines `create-perf-app
+// route` writes, which the end-to-end suite builds and tests).
 
 import { describe, expect, it } from 'vitest';
+import { generate } from '../../src/generate.js';
+import type { RouteSpec } from '../../src/routes.js';
 import { contentOf, coveringSets, generateOnce } from '../helpers/answers.js';
 
 /** the text of the section under `## title`, up to the next `## ` heading */
@@ -11,6 +15,12 @@ function section(readme: string, title: string): string {
   const end = readme.indexOf('\n## ', start + 1);
   return readme.slice(start, end === -1 ? undefined : end);
 }
+
+/** the contents of the ```ts blocks of a piece of markdown, in order */
+const codeBlocks = (markdown: string) =>
+  [...markdown.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match) => match[1] ?? '');
+
+const orders: RouteSpec = { name: 'orders', method: 'GET', cached: false };
 
 describe.each(coveringSets())('the README of $id', ({ answers }) => {
   const readme = async () => contentOf(await generateOnce('readme-app', answers), 'README.md');
@@ -42,5 +52,30 @@ describe.each(coveringSets())('the README of $id', ({ answers }) => {
     }
     if (services.length === 0) expect(tests).toContain('They need no other server running.');
     if (used.has('DATABASE_URL')) expect(tests).toContain('a database `test`');
+  });
+
+  it(`tells how to add a route on ${answers.framework}: the module, its registration in src/app.ts and its test, as create-perf-app route writes them`, async () => {
+    const guide = section(await readme(), 'Adding a route');
+    const withRoute = await generate('readme-app', answers, [orders]);
+    const [module, registration, test, cached] = codeBlocks(guide);
+    expect(guide).toContain('`src/routes/`');
+    expect(guide).toContain('`npx create-perf-app route orders`');
+    expect(module).toBe(contentOf(withRoute, 'src/routes/orders.ts'));
+    expect(test).toBe(contentOf(withRoute, 'test/orders.test.ts'));
+    expect(guide).toContain('`test/orders.test.ts`');
+    const app = contentOf(withRoute, 'src/app.ts');
+    for (const line of (registration ?? '').split('\n').filter(Boolean)) {
+      expect(app).toContain(line);
+    }
+    if (answers.cache === 'none') {
+      expect(cached).toBeUndefined();
+      expect(guide).toContain('`npx create-perf-app add --cache memory`');
+    } else {
+      const withCached = await generate('readme-app', answers, [{ ...orders, cached: true }]);
+      expect(contentOf(withCached, 'src/app.ts')).toContain(cached?.trim());
+      for (const name of ['memoize', 'jsonResponse', 'answer', '--cached']) {
+        expect(guide).toContain(name);
+      }
+    }
   });
 });
