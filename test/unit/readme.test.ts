@@ -1,7 +1,8 @@
 // What the generated README tells a new user, for every covering set (each framework, each
-// option value): which servers `npm test` needs and the settings that point it elsewhere, and
-// how to add a route on the project's framework (the very files and lines `create-perf-app
-// route` writes, which the end-to-end suite builds and tests).
+// option value): which servers `npm test` needs and the settings that point it elsewhere, how
+// to add a route on the project's framework (the very files and lines `create-perf-app route`
+// writes, which the end-to-end suite builds and tests), and what the embedded database's first
+// start costs.
 
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../src/generate.js';
@@ -78,4 +79,13 @@ describe.each(coveringSets())('the README of $id', ({ answers }) => {
       }
     }
   });
+
+  it.runIf(answers.db === 'postgres')(
+    "says the embedded database's first start takes a few seconds, with no figure of its own",
+    async () => {
+      const database = section(await readme(), 'Database');
+      expect(database).toContain('which takes a few seconds');
+      expect(database).not.toMatch(/ten seconds|\d+ ?s\b|\bseconds or more/);
+    },
+  );
 });
