@@ -1,6 +1,6 @@
 import type { Answers } from '../options.js';
 import type { PackageName } from '../versions.js';
-import { redisDeploy, redisUrl } from './redis.js';
+import { redisDeploy, redisTestService, redisUrl } from './redis.js';
 import type { Contribution, EnvVar, Feature } from './types.js';
 
 type Backend = Answers['cache'];
@@ -232,13 +232,9 @@ export const cache: Feature = {
     'readme.sections': [readmeSection(answers.cache)],
     'bench.imports': ["import { cacheRows } from './cache.js';"],
     'bench.suites': ['rows.push(...(await cacheRows()));'],
-    'test.env': shared(answers.cache)
-      ? [
-          "REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',",
-          'CACHE_PREFIX: `test-${crypto.randomUUID()}`,',
-        ]
-      : [],
+    'test.env': shared(answers.cache) ? ['CACHE_PREFIX: `test-${crypto.randomUUID()}`,'] : [],
   }),
+  testServices: (answers) => (shared(answers.cache) ? [redisTestService] : []),
   // RUN-4: Redis beside the app in compose.yaml
   deploy: (answers) => (shared(answers.cache) ? redisDeploy : {}),
   contributes: (answers) => [

@@ -1,4 +1,5 @@
 import type { Answers } from '../options.js';
+import { images } from '../versions.js';
 import type { EnvVar, Feature } from './types.js';
 
 const env: EnvVar[] = [
@@ -66,9 +67,10 @@ const readmeSection = [
   '',
   'Without `DATABASE_URL` the same code runs on an embedded Postgres',
   '([PGlite](https://pglite.dev)) kept in `PGLITE_DIR`, so `npm run dev` needs no database',
-  'server. Its first start creates that folder and takes ten seconds or more; the server',
-  'starts listening once it is open. A second instance started beside it keeps its data in',
-  'memory, and says so. Set `DATABASE_URL` in production.',
+  'server. Its first start creates that folder, which takes a few seconds (PGlite runs',
+  '`initdb` in WebAssembly); later starts open it faster. The server starts listening once it',
+  'is open. A second instance started beside it keeps its data in memory, and says so. Set',
+  '`DATABASE_URL` in production.',
   '',
   'The app creates and seeds the sample table `items` at start when it is absent',
   '(`src/db/items.ts`).',
@@ -97,14 +99,28 @@ export const db: Feature = {
     'docker.writable': ['RUN install -d -o node -g node data'],
     'context.create': ['const { db, dbItems } = await setupDb(config, logger, lifecycle);'],
     'context.values': ['db,', 'dbItems,'],
-    'test.env': [
-      "DATABASE_URL: process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test',",
-    ],
     'readme.routes': [
       '| `GET /api/db/items/:id` | a row of table `items` (1..1000) through the pool; 404 when absent, 503 while the database is unreachable |',
     ],
     'readme.sections': [readmeSection],
   }),
+  // the app runs on PGlite without DATABASE_URL, but the tests check the pool on a real server
+  testServices: () => [
+    {
+      name: 'PostgreSQL',
+      variable: 'DATABASE_URL',
+      url: 'postgres://postgres@127.0.0.1:5432/test',
+      defaultPort: 5432,
+      start: 'pg_ctl start',
+      readme: [
+        'The tests need a database `test` there that the user `postgres` opens without a password',
+        '(`createdb -U postgres test` on a server of your own), or one in Docker:',
+        `\`docker run -d -p 127.0.0.1:5432:5432 -e POSTGRES_HOST_AUTH_METHOD=trust -e POSTGRES_DB=test ${images.postgres}\`.`,
+        'The app itself runs without it, on the embedded PGlite (see Database below): the tests check the',
+        'pool on a real server.',
+      ].join(' '),
+    },
+  ],
   // RUN-4: PostgreSQL beside the app in compose.yaml
   deploy: () => ({
     services: {

@@ -1,6 +1,6 @@
 import type { Answers } from '../options.js';
 import type { PackageName } from '../versions.js';
-import { redisDeploy, redisUrl } from './redis.js';
+import { redisDeploy, redisTestService, redisUrl } from './redis.js';
 import type { EnvVar, Feature } from './types.js';
 
 type Backend = Answers['jobs'];
@@ -131,14 +131,9 @@ export const jobs: Feature = {
     'context.create': ['const jobs = setupJobs(config, logger, lifecycle);'],
     'context.values': ['jobs,'],
     'readme.routes': readmeRoutes,
-    'test.env':
-      answers.jobs === 'bullmq'
-        ? [
-            "REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',",
-            'JOBS_PREFIX: `test-${crypto.randomUUID()}`,',
-          ]
-        : [],
+    'test.env': answers.jobs === 'bullmq' ? ['JOBS_PREFIX: `test-${crypto.randomUUID()}`,'] : [],
   }),
+  testServices: (answers) => (answers.jobs === 'bullmq' ? [redisTestService] : []),
   wiring: {
     fastify: {
       'app.imports': ["import { jobRoutes } from './routes/jobs.js';"],

@@ -1,5 +1,6 @@
 import type { Answers } from '../options.js';
-import type { Deploy, EnvVar } from './types.js';
+import { images } from '../versions.js';
+import type { Deploy, EnvVar, TestService } from './types.js';
 
 /**
  * REDIS_URL, one setting for every feature that keeps something in Redis: the shared cache
@@ -38,4 +39,14 @@ export const redisDeploy: Deploy = {
     },
   },
   settings: { REDIS_URL: 'redis://redis:6379' },
+};
+
+/** the Redis the project's tests use, for whichever features keep something in it */
+export const redisTestService: TestService = {
+  name: 'Redis',
+  variable: 'REDIS_URL',
+  url: 'redis://127.0.0.1:6379',
+  defaultPort: 6379,
+  start: 'redis-server',
+  readme: `Start one with \`redis-server\`, or in Docker: \`docker run -d -p 127.0.0.1:6379:6379 ${images.redis}\`.`,
 };

@@ -53,6 +53,26 @@ export interface EnvVar {
   secret?: boolean;
 }
 
+/**
+ * A server the project's own tests (`npm test`) need running, named by the setting that points
+ * them at one: test/env.ts gives that setting its default, the tests' global setup checks that
+ * something answers there before any test runs, and the README's Tests section names it.
+ */
+export interface TestService {
+  /** as people call it: `Redis` */
+  name: string;
+  /** the setting that points the tests at one: `REDIS_URL` */
+  variable: string;
+  /** where the tests look for it when that setting is unset */
+  url: string;
+  /** the port of a URL that names none */
+  defaultPort: number;
+  /** how to start one on a developer's machine, for the line that says it is missing */
+  start: string;
+  /** the README's words on getting one as the tests need it (markdown) */
+  readme: string;
+}
+
 /** RUN-4: a service of compose.yaml beside the app */
 export interface ComposeService {
   /** a YAML file under templates/ (`.hbs` to render it): the service's definition */
@@ -132,6 +152,8 @@ export interface Feature {
   callsWithSpan?: boolean;
   /** RUN-4: its services in compose.yaml and its manifests in deploy/kubernetes/ */
   deploy?: (answers: Answers) => Deploy;
+  /** the servers its tests need running; two features naming one setting get it once */
+  testServices?: (answers: Answers) => TestService[];
   /** per-framework wiring: a framework left out is a compile error */
   wiring?: Record<Framework, SlotEntries<FrameworkSlot>>;
 }

@@ -1,7 +1,7 @@
 // a project as the generator sees it: the answers, the features they turn on, and what those
 // features declare for each other.
 
-import type { Contribution, Feature } from '../features/types.js';
+import type { Contribution, Feature, TestService } from '../features/types.js';
 import type { Answers } from '../options.js';
 import type { RouteSpec } from '../routes.js';
 
@@ -32,4 +32,19 @@ export function layersOf(feature: Feature, project: Project): string[] {
 export function contributionsOf(feature: Feature, project: Project): Contribution[] {
   const on = new Set(project.features.map((other) => other.id));
   return (feature.contributes?.(project.answers) ?? []).filter(({ to }) => on.has(to));
+}
+
+/** the servers the project's tests need, once each (the cache and the job queue share Redis) */
+export function testServicesOf(project: Project): TestService[] {
+  const byVariable = new Map<string, TestService>();
+  for (const feature of project.features) {
+    for (const service of feature.testServices?.(project.answers) ?? []) {
+      const known = byVariable.get(service.variable);
+      if (known && JSON.stringify(known) !== JSON.stringify(service)) {
+        throw new Error(`two features declare the test service of ${service.variable} differently`);
+      }
+      byVariable.set(service.variable, service);
+    }
+  }
+  return [...byVariable.values()];
 }

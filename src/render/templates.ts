@@ -5,14 +5,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import Handlebars from 'handlebars';
 import type { SlotEntries, SlotName } from '../features/types.js';
-import type { Answers } from '../options.js';
+import type { Framework } from '../options.js';
 import { routeNames, type RouteSpec } from '../routes.js';
 import { templatesDir } from '../paths.js';
 import type { Tree } from '../tree.js';
 import { images, node } from '../versions.js';
 import { composeServiceEntries, deployData } from './deploy.js';
 import { envOf, envSchemaLine, envSpelling } from './env.js';
-import { contributionsOf, preloadsOf, type Project } from './project.js';
+import { contributionsOf, preloadsOf, testServicesOf, type Project } from './project.js';
+import { routeGuide } from './route-guide.js';
 import { alignTables, printWidth, sortImports } from './tidy.js';
 
 const hbs = Handlebars.create();
@@ -44,9 +45,9 @@ function compile(file: string): HandlebarsTemplateDelegate {
   return template;
 }
 
-/** the user's route files made by `create-perf-app route`: a module and its test each */
-export function renderRoute(tree: Tree, route: RouteSpec, project: Project): void {
-  const { routes, path, file } = routeNames(route);
+/** a route's module and its test, as `create-perf-app route` writes them */
+function routeFiles(route: RouteSpec, framework: Framework): { module: string; test: string } {
+  const { routes, path } = routeNames(route);
   // one template per kind: a read, a write (POST 201, PUT 200), a delete, a cached read
   const kind = route.cached
     ? 'cached'
@@ -65,26 +66,53 @@ export function renderRoute(tree: Tree, route: RouteSpec, project: Project): voi
   };
   const dir = join(templatesDir, 'routes');
   const render = (template: string) => sortImports(compile(join(dir, template))(data));
-  tree.add(file, render(`${project.answers.framework}/${kind}.ts.hbs`), 'routes');
-  tree.add(`test/${route.name}.test.ts`, render(`common/${kind}.test.ts.hbs`), 'routes');
+  return {
+    module: render(`${framework}/${kind}.ts.hbs`),
+    test: render(`common/${kind}.test.ts.hbs`),
+  };
+}
+
+/** the user's route files made by `create-perf-app route`: a module and its test each */
+export function renderRoute(tree: Tree, route: RouteSpec, project: Project): void {
+  const { module, test } = routeFiles(route, project.answers.framework);
+  tree.add(routeNames(route).file, module, 'routes');
+  tree.add(`test/${route.name}.test.ts`, test, 'routes');
+}
+
+/** the line of the app file that registers a route's module, with the cache when it uses it */
+function routeRegistration(route: RouteSpec, framework: Framework): string {
+  const { routes } = routeNames(route);
+  return {
+    fastify: `await app.register(${routes}${route.cached ? ', { cache: context.cache }' : ''});`,
+    express: `app.use(${routes}(${route.cached ? 'context.cache' : ''}));`,
+    hono: `app.route('/', ${routes}(${route.cached ? 'context.cache' : ''}));`,
+  }[framework];
+}
+
+/** the README's "Adding a route", with a GET route as the command would make it */
+function readmeRouteGuide({ answers }: Project): string {
+  const route: RouteSpec = { name: 'orders', method: 'GET', cached: false };
+  const { routes, path } = routeNames(route);
+  return routeGuide(answers.framework, answers.cache !== 'none', {
+    name: route.name,
+    routes,
+    path,
+    ...routeFiles(route, answers.framework),
+    registration: routeRegistration(route, answers.framework),
+    cachedRegistration: routeRegistration({ ...route, cached: true }, answers.framework),
+  });
 }
 
 /**
  * A route's registration in the app and its README row; its handler's wiring has what it
  * needs from the context (the cache, for a cached one).
  */
-function routeSlots(route: RouteSpec, framework: Answers['framework']): SlotEntries<SlotName> {
+function routeSlots(route: RouteSpec, framework: Framework): SlotEntries<SlotName> {
   const { routes, path } = routeNames(route);
-  const imports = [`import { ${routes} } from './routes/${route.name}.js';`];
-  const registration = {
-    fastify: `await app.register(${routes}${route.cached ? ', { cache: context.cache }' : ''});`,
-    express: `app.use(${routes}(${route.cached ? 'context.cache' : ''}));`,
-    hono: `app.route('/', ${routes}(${route.cached ? 'context.cache' : ''}));`,
-  }[framework];
   const what = route.cached ? 'yours, answered through the cache' : 'yours';
   return {
-    'app.imports': imports,
-    'app.routes': [registration],
+    'app.imports': [`import { ${routes} } from './routes/${route.name}.js';`],
+    'app.routes': [routeRegistration(route, framework)],
     'readme.routes': [
       `| \`${route.method} ${path}\` | ${what}: \`src/routes/${route.name}.ts\`, made by \`create-perf-app route ${route.name}\` |`,
     ],
@@ -143,6 +171,8 @@ function templateData(project: Project) {
     preload: preloadsOf(project),
     images: { ...images, node: node.image },
     deploy: deployData(project),
+    testServices: testServicesOf(project),
+    routeGuide: readmeRouteGuide(project),
   };
 }
 
@@ -161,6 +191,13 @@ export function collectSlots(project: Project): Map<SlotName, string[]> {
   const env = envOf(project);
   for (const [index, feature] of project.features.entries()) {
     push('config.env', (env[index] ?? []).map(envSchemaLine));
+    // the URL of each server its tests use, which test/env.ts defaults to the local one
+    push(
+      'test.env',
+      (feature.testServices?.(project.answers) ?? []).map(
+        ({ variable, url }) => `${variable}: process.env['${variable}'] ?? '${url}',`,
+      ),
+    );
     const readme = feature.readme?.(project.answers) ?? [];
     if (readme.length > 0) {
       const parts = readme.map((file) => readFileSync(join(templatesDir, file), 'utf8').trim());

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appDir, boot, typecheckReport } from '../helpers/e2e.js';
+import { freePort } from '../helpers/net.js';
 import { defaultSetIds, optionSets, ownTestSets } from './sets.js';
 
 async function npmRun(dir: string, script: string, args: string[] = []) {
@@ -112,4 +113,51 @@ describe.concurrent.each(optionSets)('$id', (set) => {
       'Invalid setting PORT="eighty": takes a whole number from 0 to 65535',
     );
   });
+
+  // the servers its own tests need: Redis for the shared cache or the queue, PostgreSQL for the pool
+  const servers = [
+    ...(['redis', 'tiered'].includes(set.answers.cache) || set.answers.jobs === 'bullmq'
+      ? [
+          {
+            name: 'Redis',
+            variable: 'REDIS_URL',
+            url: (port: number) => `redis://127.0.0.1:${port}`,
+          },
+        ]
+      : []),
+    ...(set.answers.db === 'postgres'
+      ? [
+          {
+            name: 'PostgreSQL',
+            variable: 'DATABASE_URL',
+            url: (port: number) => `postgres://postgres@127.0.0.1:${port}/test`,
+          },
+        ]
+      : []),
+  ];
+
+  it.runIf(servers.length > 0)(
+    'npm test with the servers its tests need away stops before any test, with one line naming each',
+    async () => {
+      const port = await freePort();
+      const result = await execa('npm', ['test'], {
+        cwd: dir,
+        env: {
+          CI: 'true',
+          ...Object.fromEntries(servers.map(({ variable, url }) => [variable, url(port)])),
+        },
+        reject: false,
+        all: true,
+        timeout: 60_000,
+      });
+      expect(result.exitCode, result.all).toBe(1);
+      for (const { name, variable, url } of servers) {
+        expect(result.stderr).toContain(
+          `The tests need ${name} at ${url(port)} (${variable}): nothing answers there.`,
+        );
+      }
+      // no test ran, so none failed on its own
+      expect(result.all).not.toMatch(/Test Files|FAIL/);
+    },
+  );
 });

@@ -11,7 +11,7 @@ const withCache = optionSets.filter((set) => set.answers.cache !== 'none');
 const sample = [...new Map(withCache.map((set) => [set.answers.cache, set])).values()];
 
 describe.each(sample)('$id', (set) => {
-  it('RUN-5: npm run bench prints one process and two workers (WORK-3), miss, hit, 304 and the bare node:http floor', async () => {
+  it('RUN-5: npm run bench prints one process and two workers (WORK-3), miss, hit, 304 and the bare node:http floor, each row on stderr as it is measured', async () => {
     const result = await execa('npm', ['run', 'bench'], {
       cwd: appDir(set),
       env: { BENCH_SECONDS: '1', BENCH_CONNECTIONS: '10', REDIS_URL: 'redis://127.0.0.1:6379' },
@@ -28,7 +28,10 @@ describe.each(sample)('$id', (set) => {
       'bare node:http',
     ]) {
       expect(result.stdout).toMatch(new RegExp(`^${row}.*\\s\\d+\\s+\\d+\\s+\\d+`, 'm'));
+      // and a line as the row was measured, on stderr: the run takes minutes
+      expect(result.stderr).toMatch(new RegExp(`^bench: ${row}.* \\.\\.\\. \\d+ req/s$`, 'm'));
     }
+    expect(result.stdout).not.toMatch(/^bench: /m);
     expect(result.stdout).toMatch(/x bare node:http, same bytes/);
   });
 });

@@ -97,12 +97,16 @@ export async function measure(
       `${scenario}: ${answered - result[expected]} answers were not ${expected}, ${result.errors} errors`,
     );
   }
-  return {
+  const row: Row = {
     scenario,
     requestsPerSecond: Math.round(result.requests.average),
     p50: result.latency.p50,
     p99: result.latency.p99,
   };
+  // a run takes minutes: each row says it is done as it comes, on stderr, and the table
+  // follows on stdout at the end
+  process.stderr.write(`bench: ${scenario} ... ${row.requestsPerSecond} req/s\n`);
+  return row;
 }
 
 export function printTable(rows: Row[]): void {

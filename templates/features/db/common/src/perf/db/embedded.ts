@@ -35,7 +35,7 @@ export async function startEmbedded(
   logger.warn(
     { dir: path },
     firstStart
-      ? 'db: DATABASE_URL is not set; creating an embedded Postgres (PGlite): the first start takes ten seconds or more'
+      ? 'db: DATABASE_URL is not set; creating an embedded Postgres (PGlite): the first start takes a few seconds'
       : 'db: DATABASE_URL is not set; opening the embedded Postgres (PGlite)',
   );
   const started = performance.now();
