@@ -5,6 +5,8 @@ import { execa } from 'execa';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { activeFeatures } from '../../src/features/index.js';
+import { testServicesOf } from '../../src/render/project.js';
 import { appDir, boot, typecheckReport } from '../helpers/e2e.js';
 import { freePort } from '../helpers/net.js';
 import { defaultSetIds, optionSets, ownTestSets } from './sets.js';
@@ -114,27 +116,18 @@ describe.concurrent.each(optionSets)('$id', (set) => {
     );
   });
 
-  // the servers its own tests need: Redis for the shared cache or the queue, PostgreSQL for the pool
-  const servers = [
-    ...(['redis', 'tiered'].includes(set.answers.cache) || set.answers.jobs === 'bullmq'
-      ? [
-          {
-            name: 'Redis',
-            variable: 'REDIS_URL',
-            url: (port: number) => `redis://127.0.0.1:${port}`,
-          },
-        ]
-      : []),
-    ...(set.answers.db === 'postgres'
-      ? [
-          {
-            name: 'PostgreSQL',
-            variable: 'DATABASE_URL',
-            url: (port: number) => `postgres://postgres@127.0.0.1:${port}/test`,
-          },
-        ]
-      : []),
-  ];
+  // the servers its own tests need, as the project declares them (Feature.testServices), each
+  // pointed at a port where nothing answers
+  const servers = testServicesOf({
+    name: set.id,
+    answers: set.answers,
+    features: activeFeatures(set.answers),
+    routes: [],
+  }).map(({ name, variable, url: where }) => ({
+    name,
+    variable,
+    url: (port: number) => Object.assign(new URL(where), { port: String(port) }).href,
+  }));
 
   it.runIf(servers.length > 0)(
     'npm test with the servers its tests need away stops before any test, with one line naming each',
