@@ -18,7 +18,7 @@ import {
 } from './install.js';
 import { answersToFlags, checkRules, type Answers } from './options.js';
 import { generator } from './paths.js';
-import { askProjectDir, completeAnswers, isInteractive } from './prompt.js';
+import { askProjectDir, completeAnswers, isInteractive, questionStream } from './prompt.js';
 import type { Tree } from './tree.js';
 import { fitBesideUserFiles, readmeBeside, targetState, writeTree } from './write.js';
 
@@ -45,7 +45,7 @@ export async function create(request: CreateRequest): Promise<void> {
   }
 
   // 4. every answer: flags first, then questions (on a terminal) or defaults (--yes)
-  const answers = await completeAnswers(request.given, request.yes);
+  const answers = await completeAnswers(request.given, request.yes, questionStream(request.json));
   checkAnswers(answers);
   checkDependencyNames(name, answers);
 
@@ -123,27 +123,32 @@ export async function create(request: CreateRequest): Promise<void> {
 
 async function pickDir(request: CreateRequest): Promise<string> {
   if (request.yes) return defaultDir;
-  if (!isInteractive()) {
+  const output = questionStream(request.json);
+  if (!isInteractive(output)) {
     throw new UsageError(
       'No project directory given and no terminal to ask on.',
       'Pass it first: create-perf-app my-api --yes',
     );
   }
   // what steps 2 and 3 would refuse, asked again at the question instead of ending the run
-  return askProjectDir(defaultDir, async (dir) => {
-    const target = resolve(dir);
-    const badName = packageNameProblem(basename(target));
-    if (badName) return `${badName} ${nameHint}`;
-    try {
-      if ((await targetState(target)) === 'not-empty' && !request.force && !request.dryRun)
-        return `${dir} is not empty: pick a new directory, or run again with --force to write beside its files.`;
-    } catch (error) {
-      // a file where the folder would be
-      if (error instanceof CliError) return error.message;
-      throw error;
-    }
-    return undefined;
-  });
+  return askProjectDir(
+    defaultDir,
+    async (dir) => {
+      const target = resolve(dir);
+      const badName = packageNameProblem(basename(target));
+      if (badName) return `${badName} ${nameHint}`;
+      try {
+        if ((await targetState(target)) === 'not-empty' && !request.force && !request.dryRun)
+          return `${dir} is not empty: pick a new directory, or run again with --force to write beside its files.`;
+      } catch (error) {
+        // a file where the folder would be
+        if (error instanceof CliError) return error.message;
+        throw error;
+      }
+      return undefined;
+    },
+    output,
+  );
 }
 
 const nameHint =

@@ -1,4 +1,4 @@
-// questions, asked with `prompts` only when stdin and stdout are a terminal
+// questions, asked with `prompts` only when stdin and the stream they are drawn on are a terminal
 
 import prompts from 'prompts';
 import { InterruptedError, UsageError } from './errors.js';
@@ -11,7 +11,17 @@ import {
   type OptionKey,
 } from './options.js';
 
-export const isInteractive = (): boolean => Boolean(process.stdin.isTTY && process.stdout.isTTY);
+/**
+ * Where questions are drawn: stdout, or stderr under --json, whose stdout is for a program to
+ * read (one JSON object) while the person at the terminal still answers on stderr.
+ */
+export type QuestionStream = NodeJS.WriteStream;
+
+export const questionStream = (json: boolean): QuestionStream =>
+  json ? process.stderr : process.stdout;
+
+export const isInteractive = (output: QuestionStream = process.stdout): boolean =>
+  Boolean(process.stdin.isTTY && output.isTTY);
 
 const onCancel = () => {
   throw new InterruptedError();
@@ -24,9 +34,11 @@ const onCancel = () => {
 export async function askProjectDir(
   initial: string,
   problemWith: (dir: string) => Promise<string | undefined>,
+  output: QuestionStream = process.stdout,
 ): Promise<string> {
   const { dir } = await prompts(
     {
+      stdout: output,
       type: 'text',
       name: 'dir',
       message: 'Project directory',
@@ -51,20 +63,24 @@ export function parseYesNo(text: string): boolean | undefined {
 }
 
 /** fills in each answer the flags left out: asked on a terminal, a default with --yes, else an error */
-export async function completeAnswers(given: Partial<Answers>, yes: boolean): Promise<Answers> {
+export async function completeAnswers(
+  given: Partial<Answers>,
+  yes: boolean,
+  output: QuestionStream = process.stdout,
+): Promise<Answers> {
   const missing = optionKeys.filter((key) => given[key] === undefined);
   const answers: Record<string, unknown> = { ...given };
   if (yes) {
     for (const key of missing) answers[key] = optionSpecs[key].default;
     return answers as Answers;
   }
-  if (missing.length > 0 && !isInteractive()) {
+  if (missing.length > 0 && !isInteractive(output)) {
     throw new UsageError(
       `No terminal to ask on, and ${missing.length === 1 ? 'this option was' : 'these options were'} not given: ${missing.map(flagHint).join(', ')}`,
       'Pass them as flags, or --yes to take the defaults.',
     );
   }
-  for (const key of missing) answers[key] = await ask(key);
+  for (const key of missing) answers[key] = await ask(key, output);
   return answers as Answers;
 }
 
@@ -75,11 +91,12 @@ function flagHint(key: OptionKey): string {
     : `--${spec.flag} / --no-${spec.flag}`;
 }
 
-async function ask(key: OptionKey): Promise<unknown> {
+async function ask(key: OptionKey, output: QuestionStream): Promise<unknown> {
   const spec = specOf(key);
   const question =
     spec.kind === 'choice'
       ? {
+          stdout: output,
           type: 'select' as const,
           name: key,
           message: spec.message,
@@ -93,6 +110,7 @@ async function ask(key: OptionKey): Promise<unknown> {
       : {
           // a text answer, not prompts' toggle: the toggle ignores y and n, and its confirm
           // submits on the first key, so the rest of a typed "yes" would answer the next question
+          stdout: output,
           type: 'text' as const,
           name: key,
           message: `${spec.message} (y/n)`,

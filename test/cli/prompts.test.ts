@@ -120,3 +120,18 @@ describe.concurrent('a yes/no question', () => {
     });
   });
 });
+
+describe('--json on a terminal', () => {
+  it('asks the missing questions on stderr, so stdout holds the one JSON object', async ({
+    cwd,
+  }) => {
+    const out = join(cwd, 'plan.json');
+    const { exitCode, output } = await runOnTerminal(
+      ['my-api', ...flagsBut('workers'), ...offline, '--dry-run', '--json'],
+      { cwd, stdoutTo: out, steps: [{ waitFor: /worker/i, keys: `y${enter}` }] },
+    );
+    expect(exitCode, output).toBe(0);
+    const plan = JSON.parse(await readFile(out, 'utf8')) as { answers: Record<string, unknown> };
+    expect(plan.answers).toMatchObject({ workers: true });
+  });
+});

@@ -50,9 +50,16 @@ export function runOnTerminal(
     steps: Keystrokes[];
     env?: Record<string, string>;
     timeoutMs?: number;
+    /** the CLI's stdout goes to this file instead of the terminal, as in `... --json > out.json` */
+    stdoutTo?: string;
   },
 ): Promise<TerminalRun> {
-  const [command, commandArgs] = onTerminal([process.execPath, cliPath, ...args]);
+  const cli = [process.execPath, cliPath, ...args];
+  const [command, commandArgs] = onTerminal(
+    options.stdoutTo === undefined
+      ? cli
+      : ['sh', '-c', `${cli.map(quote).join(' ')} > ${quote(options.stdoutTo)}`],
+  );
   const child = spawn(command, commandArgs, {
     cwd: options.cwd,
     env: cliEnv({ TERM: 'xterm-256color', ...options.env }),
