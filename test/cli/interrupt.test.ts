@@ -3,7 +3,7 @@
 // command changes a project leaves it as it was, or as the command makes it, never between.
 
 import { execa } from 'execa';
-import { cp, readdir, writeFile } from 'node:fs/promises';
+import { cp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect } from 'vitest';
@@ -104,6 +104,29 @@ describe.concurrent('Ctrl-C during the install', () => {
       while (registry.open() > 0 && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 50));
       expect(registry.open()).toBe(0);
+    } finally {
+      registry.close();
+    }
+  });
+  it('during the install of add: exits 130, keeps the change, says how to finish', async ({
+    cwd,
+  }) => {
+    expect((await runCli(['api', '--yes', '--no-install', '--no-git'], { cwd })).exitCode).toBe(0);
+    const registry = await silentRegistry();
+    try {
+      const { exitCode, output } = await runOnTerminal(['add', '--workers'], {
+        cwd: join(cwd, 'api'),
+        env: { npm_config_registry: registry.url },
+        steps: [{ waitFor: /installing dependencies with npm/, keys: ctrlC }],
+        timeoutMs: 30_000,
+      });
+      expect(exitCode, output).toBe(130);
+      expect(output).toContain('the project was updated, its dependencies are not installed');
+      expect(output).toContain('Finish by hand: npm install');
+      const manifest = JSON.parse(await readFile(join(cwd, 'api', 'package.json'), 'utf8')) as {
+        dependencies: Record<string, string>;
+      };
+      expect(manifest.dependencies).toHaveProperty('piscina');
     } finally {
       registry.close();
     }
