@@ -42,7 +42,7 @@ export async function missingPackageManager(pm: PackageManager): Promise<string 
       (probe as { code?: string }).code === 'ENOENT'
         ? 'is not installed'
         : `does not run${said ? `: ${said.trim()}` : ''}`;
-    return `${pm} ${why} (\`${pm} --version\` failed${packageManager ? ` for ${packageManager}` : ''}). ${howToGet[pm]}, then run this again; or pass --pm npm, or --no-install to install later.`;
+    return `${pm} ${why} here (\`${pm} --version\` failed${packageManager ? ` for ${packageManager}` : ''}). ${howToGet[pm]}, then run this again; or pass --pm npm, or --no-install to install later.`;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -43,8 +43,8 @@ export default function appGenerator(plop: NodePlopAPI): void {
   });
   // after every file is written: it lists the technique IDs they name
   plop.setActionType('glossary', async (data) => {
-    const { tree } = data as AppData;
-    renderGlossary(tree);
+    const { project, tree } = data as AppData;
+    renderGlossary(tree, project.packageManager);
     return 'README.md';
   });
   // last: the manifest hashes what every other action wrote

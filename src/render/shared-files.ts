@@ -3,7 +3,8 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageManagerField, runScript } from '../package-manager.js';
+import type { PackageManager } from '../args.js';
+import { inManagerWords, packageManagerField, runScript } from '../package-manager.js';
 import { templatesDir } from '../paths.js';
 import { techniques } from '../techniques.js';
 import type { Tree } from '../tree.js';
@@ -138,7 +139,7 @@ const techniqueMention = /\b([A-Z]+)-(\d+)(?:\.\.(\d+))?\b/g;
  * Ends the README with a glossary of the technique IDs the project's files name (`// CACHE-14:`
  * in a comment, a test's title), so a reader of the code can look one up without the catalog.
  */
-export function renderGlossary(tree: Tree): void {
+export function renderGlossary(tree: Tree, pm: PackageManager): void {
   const named = new Set<string>();
   for (const { content } of tree.files()) {
     if (typeof content !== 'string') continue;
@@ -148,7 +149,7 @@ export function renderGlossary(tree: Tree): void {
   }
   const rows = Object.entries(techniques)
     .filter(([id]) => named.has(id))
-    .map(([id, what]) => `| ${id} | ${what} |`);
+    .map(([id, what]) => `| ${id} | ${inManagerWords(what, pm)} |`);
   const readme = tree.get('README.md');
   if (rows.length === 0 || typeof readme?.content !== 'string') return;
   const glossary = [
