@@ -37,12 +37,13 @@ export async function missingPackageManager(pm: PackageManager): Promise<string 
     });
     if (!probe.failed) return undefined;
     const lines = probe.stderr.trim().split('\n');
-    const said = lines.find((line) => /error/i.test(line)) ?? lines[0];
-    const why =
+    const said = (lines.find((line) => /error/i.test(line)) ?? lines[0] ?? '').trim();
+    const failed = `(\`${pm} --version\`${packageManager ? ` for ${packageManager}` : ''} failed)`;
+    const what =
       (probe as { code?: string }).code === 'ENOENT'
-        ? 'is not installed'
-        : `does not run${said ? `: ${said.trim()}` : ''}`;
-    return `${pm} ${why} here (\`${pm} --version\` failed${packageManager ? ` for ${packageManager}` : ''}). ${howToGet[pm]}, then run this again; or pass --pm npm, or --no-install to install later.`;
+        ? `${pm} is not installed here ${failed}.`
+        : `${pm} does not run here ${failed}${said ? `: ${said}` : '.'}`;
+    return `${what} ${howToGet[pm]}, then run this again; or pass --pm npm, or --no-install to install later.`;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -105,7 +105,8 @@ describe.concurrent('--pm pnpm and --pm yarn', () => {
       env: { PATH: `${bin}${delimiter}${process.env['PATH'] ?? ''}` },
     });
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain('yarn does not run here: error This project');
+    expect(result.stderr).toContain('yarn does not run here');
+    expect(result.stderr).toContain(': error This project');
     expect(result.stderr).toContain('corepack enable yarn');
     await expect(readFile(join(cwd, 'api', 'package.json'))).rejects.toThrow();
   });
