@@ -77,7 +77,12 @@ export async function checkProject(root: string): Promise<CheckReport> {
   }
 
   // what this version makes of the same answers, against what it made then
-  const tree = await generate(manifest.name, manifest.answers, manifest.routes);
+  const tree = await generate(
+    manifest.name,
+    manifest.answers,
+    manifest.routes,
+    manifest.packageManager,
+  );
   const now = new Map(
     tree
       .files()

@@ -3,19 +3,18 @@
 import { basename, relative, resolve } from 'node:path';
 import pc from 'picocolors';
 import validateName from 'validate-npm-package-name';
-import type { CreateRequest } from './args.js';
+import { bunRefusal, type CreateRequest, type PackageManager } from './args.js';
 import { CliError, exitCodes, UsageError } from './errors.js';
 import { activeFeatures } from './features/index.js';
 import { generate } from './generate.js';
 import {
-  detectPackageManager,
   formatSeconds,
   initGit,
   insideGitRepo,
   installDependencies,
   missingPackageManager,
-  runScript,
 } from './install.js';
+import { detectPackageManager, runScript } from './package-manager.js';
 import { answersToFlags, checkRules, type Answers } from './options.js';
 import { generator } from './paths.js';
 import { askProjectDir, completeAnswers, isInteractive, questionStream } from './prompt.js';
@@ -49,9 +48,11 @@ export async function create(request: CreateRequest): Promise<void> {
   checkAnswers(answers);
   checkDependencyNames(name, answers);
 
-  // 5. render the whole project in memory; in a folder that has files, beside the user's README
-  const tree = await generate(name, answers);
+  // 5. render the whole project in memory, in its package manager's words; in a folder that
+  // has files, beside the user's README
   const pm = request.pm ?? detectPackageManager();
+  if (pm === 'bun') throw new UsageError(`bun ran this. ${bunRefusal.message}`, bunRefusal.hint);
+  const tree = await generate(name, answers, [], pm);
   const fit =
     state === 'not-empty'
       ? await fitBesideUserFiles(tree, target)
@@ -245,7 +246,7 @@ function cdStep(target: string): string[] {
 
 function printNextSteps(next: {
   target: string;
-  pm: ReturnType<typeof detectPackageManager>;
+  pm: PackageManager;
   answers: Answers;
   dir: string;
   request: CreateRequest;

@@ -1,4 +1,5 @@
 import type nodePlop from 'node-plop';
+import type { PackageManager } from './args.js';
 import { activeFeatures } from './features/index.js';
 import type { Answers } from './options.js';
 import type { RouteSpec } from './routes.js';
@@ -10,8 +11,15 @@ export async function generate(
   name: string,
   answers: Answers,
   routes: readonly RouteSpec[] = [],
+  packageManager: PackageManager = 'npm',
 ): Promise<Tree> {
-  const project: Project = { name, answers, features: activeFeatures(answers), routes };
+  const project: Project = {
+    name,
+    answers,
+    features: activeFeatures(answers),
+    routes,
+    packageManager,
+  };
   const tree = new Tree();
   const plop = await loadPlop();
   const { failures } = await plop.getGenerator('app').runActions({ project, tree });

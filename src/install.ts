@@ -1,37 +1,52 @@
-// package-manager detection, install and git, through execa
+// the package manager's presence and install, and git, through execa
 
 import { execa } from 'execa';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { clearLine, cursorTo } from 'node:readline';
 import pc from 'picocolors';
 import type { PackageManager } from './args.js';
-
-/** `npm create`, `pnpm create`, `yarn create` and `bun create` each say who they are here */
-export function detectPackageManager(
-  userAgent = process.env['npm_config_user_agent'] ?? '',
-): PackageManager {
-  const name = userAgent.split('/')[0];
-  return name === 'pnpm' || name === 'yarn' || name === 'bun' ? name : 'npm';
-}
-
-export const runScript = (pm: PackageManager, script: string): string =>
-  pm === 'npm' ? `npm run ${script}` : `${pm} ${script}`;
+import { installArgs, packageManagerField } from './package-manager.js';
 
 const howToGet: Record<PackageManager, string> = {
   npm: 'npm comes with Node.js: reinstall Node.js from https://nodejs.org',
-  pnpm: 'Get it with `corepack enable pnpm` (corepack comes with Node.js) or `npm install --global pnpm`',
-  yarn: 'Get it with `corepack enable yarn` (corepack comes with Node.js) or `npm install --global yarn`',
-  bun: 'Get it from https://bun.sh or with `npm install --global bun`',
+  pnpm: 'Get it with `corepack enable pnpm` (corepack comes with Node.js 20 and 22) or `npm install --global pnpm`',
+  yarn: 'Get it with `corepack enable yarn` (corepack comes with Node.js 20 and 22); the project pins Yarn 4, which a global Yarn 1 does not run',
 };
 
 /**
  * Resolves when `pm` runs here; otherwise returns what to tell the user, so that a project is
- * never written only to fail at its install.
+ * never written only to fail at its install. It asks in a folder of its own whose package.json
+ * pins the release the project will (corepack fetches that one, once), so a manager the pin
+ * rules out (a global Yarn 1) is found here too, and the user's own project is not consulted.
  */
 export async function missingPackageManager(pm: PackageManager): Promise<string | undefined> {
-  const probe = await execa(pm, ['--version'], { reject: false, stdin: 'ignore', timeout: 30_000 });
-  if (!probe.failed) return undefined;
-  const why = (probe as { code?: string }).code === 'ENOENT' ? 'is not installed' : 'does not run';
-  return `${pm} ${why} here (\`${pm} --version\` failed). ${howToGet[pm]}, then run this again; or pass --pm npm, or --no-install to install later.`;
+  const dir = await mkdtemp(join(tmpdir(), 'create-perf-app-pm-'));
+  try {
+    const packageManager = packageManagerField(pm);
+    await writeFile(
+      join(dir, 'package.json'),
+      JSON.stringify({ name: 'probe', private: true, ...(packageManager && { packageManager }) }),
+    );
+    const probe = await execa(pm, ['--version'], {
+      cwd: dir,
+      reject: false,
+      stdin: 'ignore',
+      timeout: 120_000,
+    });
+    if (!probe.failed) return undefined;
+    const lines = probe.stderr.trim().split('\n');
+    const said = (lines.find((line) => /error/i.test(line)) ?? lines[0] ?? '').trim();
+    const failed = `(\`${pm} --version\`${packageManager ? ` for ${packageManager}` : ''} failed)`;
+    const what =
+      (probe as { code?: string }).code === 'ENOENT'
+        ? `${pm} is not installed here ${failed}.`
+        : `${pm} does not run here ${failed}${said ? `: ${said}` : '.'}`;
+    return `${what} ${howToGet[pm]}, then run this again; or pass --pm npm, or --no-install to install later.`;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 export type InstallResult =
@@ -50,7 +65,7 @@ export const formatSeconds = (seconds: number): string => `${seconds.toFixed(1)}
 export async function installDependencies(pm: PackageManager, cwd: string): Promise<InstallResult> {
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
-  const subprocess = execa(pm, ['install'], { cwd, all: true, reject: false, stdin: 'ignore' });
+  const subprocess = execa(pm, installArgs(pm), { cwd, all: true, reject: false, stdin: 'ignore' });
   // Ctrl-C on a terminal reaches the package manager too, but a SIGINT sent to this process
   // alone would leave it installing after we exit: stop it either way (SIGTERM, then SIGKILL
   // after execa's 5 s). A second Ctrl-C meanwhile ends this process at once. Set before the

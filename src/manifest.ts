@@ -5,10 +5,13 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { packageManagers, type PackageManager } from './args.js';
 import { CliError, exitCodes } from './errors.js';
+import { projectPackageManager } from './package-manager.js';
 import { offValue, optionKeys, specOf, type Answers, type OptionKey } from './options.js';
 import { generator } from './paths.js';
 import { readRoutes, type RouteSpec } from './routes.js';
+import type { Project } from './render/project.js';
 import type { Tree } from './tree.js';
 
 export const manifestPath = '.perf-app.json';
@@ -30,6 +33,8 @@ export interface Manifest {
   answers: Answers;
   /** the routes made by `create-perf-app route`, rendered with the project */
   routes: RouteSpec[];
+  /** the manager the project is written for and installed with */
+  packageManager: PackageManager;
   files: Record<string, { feature: string; hash: string }>;
 }
 
@@ -42,6 +47,7 @@ export function buildManifest(
   name: string,
   answers: Answers,
   routes: readonly RouteSpec[] = [],
+  packageManager: PackageManager = 'npm',
 ): Manifest {
   const files: Manifest['files'] = {};
   for (const file of tree.files()) {
@@ -55,6 +61,7 @@ export function buildManifest(
     // in the option model's order, however they were put together
     answers: Object.fromEntries(optionKeys.map((key) => [key, answers[key]])) as Answers,
     routes: [...routes],
+    packageManager,
     files,
   };
 }
@@ -92,16 +99,12 @@ export async function readBase(root: string): Promise<Map<string, string | Buffe
   }
 }
 
-export function renderManifest(
-  tree: Tree,
-  name: string,
-  answers: Answers,
-  routes: readonly RouteSpec[],
-): void {
+export function renderManifest(tree: Tree, project: Project): void {
+  const { name, answers, routes, packageManager } = project;
   tree.add(basePath, buildBase(tree), 'base');
   tree.add(
     manifestPath,
-    `${JSON.stringify(buildManifest(tree, name, answers, routes), null, 2)}\n`,
+    `${JSON.stringify(buildManifest(tree, name, answers, routes, packageManager), null, 2)}\n`,
     'base',
   );
 }
@@ -151,6 +154,7 @@ export async function readManifest(root: string): Promise<Manifest> {
     name: typeof manifest.name === 'string' ? manifest.name : await packageName(root),
     answers: readAnswers(manifest.answers, path),
     routes: recordedRoutes(manifest.routes, path),
+    packageManager: recordedPackageManager(manifest.packageManager, root, path),
     files: manifest.files,
   };
 }
@@ -159,6 +163,18 @@ function recordedRoutes(recorded: unknown, path: string): RouteSpec[] {
   const routes = readRoutes(recorded);
   if (typeof routes === 'string') throw new ManifestError(`${path}: ${routes}.`, restoreHint);
   return routes;
+}
+
+/** the manager the manifest names; one made before it was recorded tells by its files */
+function recordedPackageManager(recorded: unknown, root: string, path: string): PackageManager {
+  if (recorded === undefined) return projectPackageManager(root);
+  if (!(packageManagers as readonly unknown[]).includes(recorded)) {
+    throw new ManifestError(
+      `${path}: ${JSON.stringify(recorded)} is not a package manager this version supports (${packageManagers.join(', ')}).`,
+      restoreHint,
+    );
+  }
+  return recorded as PackageManager;
 }
 
 const restoreHint = 'Restore it from version control (git checkout -- .perf-app.json).';

@@ -84,3 +84,10 @@ export const images = {
   // nginx with ngx_brotli's static module, which the official nginx image lacks
   nginxBase: 'debian:12-slim',
 } as const;
+
+/**
+ * The package managers a project can be made with besides npm, pinned in its `packageManager`
+ * field so that corepack (or the manager itself) runs this release for everyone: pnpm 11 needs
+ * Node.js 22, so the 10 line
+ */
+export const packageManagerVersions = { pnpm: '10.34.8', yarn: '4.18.1' } as const;

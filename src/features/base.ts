@@ -24,8 +24,10 @@ export const base: Feature = {
     // one process: tsx restarts it on every edit (WORK-3)
     dev: 'WEB_CONCURRENCY=1 tsx watch src/main.ts | pino-pretty',
     build: 'tsc -p tsconfig.build.json',
-    // RUN-2: npm passes SIGTERM to the shell it runs a script in, which (dash on Debian and
-    // in node:22-slim) does not pass it on: exec makes node that process
+    // RUN-2: npm and pnpm pass SIGTERM to the shell they run a script in, which (dash on
+    // Debian and in node:22-slim) does not pass it on: exec makes node that process. yarn's
+    // own shell has no exec and passes the signal itself, so a yarn project's scripts go
+    // without
     start: 'exec node --enable-source-maps dist/main.js',
     test: 'vitest run',
     typecheck: 'tsc --noEmit',
@@ -33,6 +35,8 @@ export const base: Feature = {
     format: 'prettier --write . && eslint --fix .',
     bench: 'npm run build && tsx bench/run.ts',
   }),
+  // tsx (and vitest's vite) run esbuild, whose postinstall checks its binary for this platform
+  installScripts: () => ({ esbuild: true }),
   gitignore: ['node_modules/', 'dist/', 'coverage/', '.env', '*.log'],
   slots: () => ({
     'config.imports': ["import { clusterSettings } from './settings/cluster.js';"],

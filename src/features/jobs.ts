@@ -80,6 +80,10 @@ export const jobs: Feature = {
     ...(answers.jobs === 'bullmq' ? ['features/jobs/kubernetes'] : []),
   ],
   dependencies: (answers) => packages[answers.jobs],
+  // bullmq's msgpackr takes msgpackr-extract's prebuilt binary when there is one, else runs in
+  // JavaScript: its build step (a node-gyp fallback) is not needed
+  installScripts: (answers): Record<string, boolean> =>
+    answers.jobs === 'bullmq' ? { 'msgpackr-extract': false } : {},
   // RUN-2: exec, as `start` does, so that SIGTERM reaches the worker and not a shell
   scripts: (answers): Record<string, string> =>
     answers.jobs === 'bullmq'

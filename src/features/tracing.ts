@@ -128,6 +128,8 @@ export const tracing: Feature = {
     ...(answers.framework === 'hono' ? ['features/tracing/hono'] : []),
   ],
   dependencies: packages,
+  // the OTLP exporter's protobufjs has a postinstall that only checks its own versions
+  installScripts: () => ({ protobufjs: false }),
   preload: () => ['perf/tracing/register'],
   env: () => env,
   slots: (answers) => ({

@@ -127,7 +127,17 @@ export interface Feature {
   layers(answers: Answers): string[];
   dependencies?: (answers: Answers) => PackageName[];
   devDependencies?: (answers: Answers) => PackageName[];
+  /**
+   * Scripts, in npm's words: a pnpm or yarn project gets its manager's (`npm run build` becomes
+   * `pnpm build`); a `postX` script is run at the end of X, since yarn runs no such hooks
+   */
   scripts?: (answers: Answers) => Record<string, string>;
+  /**
+   * Its dependencies (direct or not) that have install scripts, each with whether it runs:
+   * pnpm and yarn run none they are not told to (`esbuild: true` lets esbuild's postinstall
+   * place its binary; `false` says the package works without, and quiets pnpm's warning)
+   */
+  installScripts?: (answers: Answers) => Record<string, boolean>;
   env?: (answers: Answers) => EnvVar[];
   gitignore?: string[];
   /**

@@ -3,6 +3,7 @@
 
 import type { NodePlopAPI } from 'node-plop';
 import { renderManifest } from '../manifest.js';
+import { inManagerWords } from '../package-manager.js';
 import { layersOf, type Project } from '../render/project.js';
 import { renderDotfiles, renderGlossary, renderPackageJson } from '../render/shared-files.js';
 import { renderLayer, renderRoute } from '../render/templates.js';
@@ -31,16 +32,25 @@ export default function appGenerator(plop: NodePlopAPI): void {
     renderDotfiles(tree, project);
     return 'package.json, .gitignore, .env.example';
   });
+  // every text a person reads in the manager's words: templates write npm's
+  plop.setActionType('manager-words', async (data) => {
+    const { project, tree } = data as AppData;
+    for (const { path, content } of tree.files()) {
+      if (typeof content === 'string' && path !== 'package.json')
+        tree.replace(path, inManagerWords(content, project.packageManager));
+    }
+    return project.packageManager;
+  });
   // after every file is written: it lists the technique IDs they name
   plop.setActionType('glossary', async (data) => {
-    const { tree } = data as AppData;
-    renderGlossary(tree);
+    const { project, tree } = data as AppData;
+    renderGlossary(tree, project.packageManager);
     return 'README.md';
   });
   // last: the manifest hashes what every other action wrote
   plop.setActionType('manifest', async (data) => {
     const { project, tree } = data as AppData;
-    renderManifest(tree, project.name, project.answers, project.routes);
+    renderManifest(tree, project);
     return '.perf-app.json';
   });
 
@@ -55,6 +65,7 @@ export default function appGenerator(plop: NodePlopAPI): void {
         ),
         ...project.routes.map((route) => ({ type: 'route', route })),
         { type: 'shared-files' },
+        { type: 'manager-words' },
         { type: 'glossary' },
         { type: 'manifest' },
       ];

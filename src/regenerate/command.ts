@@ -3,12 +3,11 @@
 // merge base, show or write the plan at once, then install when package.json changed.
 
 import { execa } from 'execa';
-import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import pc from 'picocolors';
-import type { PackageManager, RegenerateRequest } from '../args.js';
+import type { RegenerateRequest } from '../args.js';
 import { CliError, UsageError, exitCodes } from '../errors.js';
 import { filesWithMarkers } from '../check.js';
 import { generate } from '../generate.js';
@@ -63,7 +62,7 @@ export async function regenerate(request: RegenerateRequest): Promise<number> {
   const base = (await readBase(root)) ?? (await rerenderedBase(manifest));
 
   // 4. the plan
-  const tree = await generate(manifest.name, answers, routes);
+  const tree = await generate(manifest.name, answers, routes, manifest.packageManager);
   const next = new Map<string, Content>(
     tree
       .files()
@@ -116,7 +115,7 @@ export async function regenerate(request: RegenerateRequest): Promise<number> {
     (step) => step.path === 'package.json' && step.content !== undefined,
   );
   if (packageChanged && request.install) {
-    const pm = projectPackageManager(root);
+    const pm = manifest.packageManager;
     const installed = await installDependencies(pm, root);
     if (installed.status === 'interrupted') {
       throw new CliError(
@@ -282,6 +281,7 @@ async function rerenderedBase({
   name,
   answers,
   routes,
+  packageManager,
 }: Manifest): Promise<Map<string, Content>> {
   if (version !== generator.version) {
     throw new CliError(
@@ -290,7 +290,7 @@ async function rerenderedBase({
       `Restore it from git, or run ${generator.name}@${version} for this command.`,
     );
   }
-  const tree = await generate(name, answers, routes);
+  const tree = await generate(name, answers, routes, packageManager);
   return new Map(
     tree
       .files()
@@ -311,13 +311,6 @@ async function changedBookkeeping(
     if (!now?.equals(Buffer.from(content))) changed.push({ path, content });
   }
   return changed;
-}
-
-function projectPackageManager(root: string): PackageManager {
-  if (existsSync(join(root, 'pnpm-lock.yaml'))) return 'pnpm';
-  if (existsSync(join(root, 'yarn.lock'))) return 'yarn';
-  if (existsSync(join(root, 'bun.lock')) || existsSync(join(root, 'bun.lockb'))) return 'bun';
-  return 'npm';
 }
 
 const actionColor: Record<Step['action'], (text: string) => string> = {

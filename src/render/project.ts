@@ -1,6 +1,7 @@
 // a project as the generator sees it: the answers, the features they turn on, and what those
 // features declare for each other.
 
+import type { PackageManager } from '../args.js';
 import type { Contribution, Feature, TestService } from '../features/types.js';
 import type { Answers } from '../options.js';
 import type { RouteSpec } from '../routes.js';
@@ -13,6 +14,8 @@ export interface Project {
   features: readonly Feature[];
   /** the user's routes made by `create-perf-app route` */
   routes: readonly RouteSpec[];
+  /** the manager its package.json, README and Dockerfile are written for */
+  packageManager: PackageManager;
 }
 
 /** the modules the features ask Node.js to load before the app (see `Feature.preload`) */

@@ -5,7 +5,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import Handlebars from 'handlebars';
 import type { SlotEntries, SlotName } from '../features/types.js';
+import { packageManagers, type PackageManager } from '../args.js';
 import type { Framework } from '../options.js';
+import { runScript } from '../package-manager.js';
 import { routeNames, type RouteSpec } from '../routes.js';
 import { templatesDir } from '../paths.js';
 import type { Tree } from '../tree.js';
@@ -33,6 +35,19 @@ hbs.registerHelper('constant', (declaration: string, value: string) => {
   const line = `${declaration} = ${literal};`;
   return line.length <= printWidth ? line : `${declaration} =\n  ${literal};`;
 });
+
+/**
+ * `{{run "dev"}}`: a script as a person runs it with the project's manager, `npm run dev` or
+ * `pnpm dev`; `{{run "profile" "/a"}}` with arguments for the script
+ */
+hbs.registerHelper('run', function (script: string, ...rest: unknown[]) {
+  const options = rest.pop() as Handlebars.HelperOptions;
+  const { pm } = options.data.root as { pm: PackageManager };
+  return runScript(pm, script, rest.length > 0 ? rest.join(' ') : undefined);
+});
+
+/** `{{pad (run "dev") 19}}# ...`: text padded to a column, for comments aligned in a block */
+hbs.registerHelper('pad', (text: string, width: number) => text.padEnd(width));
 
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
 function compile(file: string): HandlebarsTemplateDelegate {
@@ -173,6 +188,9 @@ function templateData(project: Project) {
     deploy: deployData(project),
     testServices: testServicesOf(project),
     routeGuide: readmeRouteGuide(project),
+    pm: project.packageManager,
+    /** `{{#if manager.pnpm}}` */
+    manager: Object.fromEntries(packageManagers.map((pm) => [pm, pm === project.packageManager])),
   };
 }
 
@@ -200,7 +218,8 @@ export function collectSlots(project: Project): Map<SlotName, string[]> {
     );
     const readme = feature.readme?.(project.answers) ?? [];
     if (readme.length > 0) {
-      const parts = readme.map((file) => readFileSync(join(templatesDir, file), 'utf8').trim());
+      const data = templateData(project);
+      const parts = readme.map((file) => compile(join(templatesDir, file))(data).trim());
       push('readme.sections', [`\n${parts.join('\n\n')}`]);
     }
     for (const [name, entries] of Object.entries(

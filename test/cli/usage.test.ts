@@ -83,16 +83,28 @@ describe.concurrent('a name npm would refuse', () => {
   });
 
   it('refuses a package manager that is not installed before writing anything', async ({ cwd }) => {
-    // PATH holds node and nothing else: bun is surely missing
+    // PATH holds node and nothing else: pnpm is surely missing
     const env = { PATH: dirname(process.execPath) };
     await writeFile(join(cwd, 'keep.txt'), 'a file of the user, never touched\n');
     const before = await pictureOf(cwd);
-    const result = await runCli(['api', '--yes', '--no-git', '--pm', 'bun'], { cwd, env });
+    const result = await runCli(['api', '--yes', '--no-git', '--pm', 'pnpm'], { cwd, env });
     expect(await pictureOf(cwd), 'the folder changed').toEqual(before);
     expect(result.exitCode, result.stderr).toBe(1);
-    expect(result.stderr).toContain('bun is not installed here');
-    expect(result.stderr).toContain('https://bun.sh');
+    expect(result.stderr).toContain('pnpm is not installed here');
+    expect(result.stderr).toContain('corepack enable pnpm');
     expect(result.stderr).toContain('--no-install');
+  });
+
+  it.for([
+    ['--pm bun', ['--pm', 'bun'], {} as Record<string, string>],
+    ['bun create', [], { npm_config_user_agent: 'bun/1.2.0 npm/? node/v20.20.0 linux x64' }],
+  ] as const)('refuses bun (%s) before writing anything', async ([, flags, env], { cwd }) => {
+    const before = await pictureOf(cwd);
+    const result = await runCli(['api', '--yes', '--no-git', ...flags], { cwd, env });
+    expect(await pictureOf(cwd), 'the folder changed').toEqual(before);
+    expect(result.exitCode, result.stderr).toBe(2);
+    expect(result.stderr).toContain('bun is not supported');
+    expect(result.stderr).toContain('--pm pnpm');
   });
 
   it('route outside a project says where to run it, and writes nothing', async ({ cwd }) => {

@@ -3,6 +3,7 @@
 // and probe.
 
 import { execa } from 'execa';
+import { existsSync } from 'node:fs';
 import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -64,8 +65,8 @@ function tscBuild(sets: OptionSet[], tsconfig: string, flags: string[] = []) {
 }
 
 /**
- * What `npm run build` does in every app: `tsc -p tsconfig.build.json`, then the `postbuild`
- * script where the app has one (precompressed siblings of public/).
+ * What `npm run build` does in every app: `tsc -p tsconfig.build.json`, then, where the app
+ * compresses responses, `node dist/precompress.js public` (precompressed siblings of public/).
  */
 async function buildAll(): Promise<void> {
   const builds = await Promise.all(
@@ -74,12 +75,15 @@ async function buildAll(): Promise<void> {
   for (const build of builds) {
     if (build.exitCode !== 0) throw new Error(`building the apps failed:\n${build.all}`);
   }
-  const post = await execa('npm', ['run', 'postbuild', '--workspaces', '--if-present'], {
-    cwd: workspaceDir,
-    reject: false,
-    all: true,
-  });
-  if (post.exitCode !== 0) throw new Error(`a postbuild script failed:\n${post.all}`);
+  for (const set of optionSets) {
+    if (!existsSync(join(appDir(set), 'dist/precompress.js'))) continue;
+    const post = await execa('node', ['dist/precompress.js', 'public'], {
+      cwd: appDir(set),
+      reject: false,
+      all: true,
+    });
+    if (post.exitCode !== 0) throw new Error(`precompressing ${set.id} failed:\n${post.all}`);
+  }
 }
 
 /**

@@ -49,7 +49,13 @@ export function onePer(sets: OptionSet[], key: (answers: Answers) => string): Op
 
 /** what a set shows on its framework: each template layer it renders, and each answer */
 function traitsOf({ answers }: OptionSet): string[] {
-  const project = { name: 'traits', answers, features: activeFeatures(answers), routes: [] };
+  const project = {
+    name: 'traits',
+    answers,
+    features: activeFeatures(answers),
+    routes: [],
+    packageManager: 'npm' as const,
+  };
   const layers = project.features.flatMap((feature) => layersOf(feature, project));
   const values = optionKeys.map((key) => `${key}=${String(answers[key])}`);
   return [...layers, ...values].map((trait) => `${answers.framework} ${trait}`);

@@ -34,9 +34,9 @@ export function assertBuilt(): void {
 
 /** the environment of a CI job: CI=true, and no package manager's user agent to detect */
 export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true', ...extra };
+  const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true' };
   delete env['npm_config_user_agent'];
-  return env;
+  return { ...env, ...extra };
 }
 
 export interface CliResult {

@@ -59,11 +59,16 @@ export async function packTool(): Promise<string> {
 }
 
 /** runs the tarball the way `npm create perf-app` does: through `npm exec` */
-export function createFromTarball(tarball: string, cwd: string, args: string[]) {
+export function createFromTarball(
+  tarball: string,
+  cwd: string,
+  args: string[],
+  env: Record<string, string> = {},
+) {
   return execa('npm', ['exec', '--yes', `--package=${tarball}`, '--', 'create-perf-app', ...args], {
     cwd,
     reject: false,
-    env: { CI: 'true' },
+    env: { CI: 'true', ...env },
     stdin: 'ignore',
   });
 }

@@ -52,7 +52,13 @@ function manifests(tree: Tree): Record<string, Manifest> {
 
 /** the settings the project declares, each once, as its config reads them */
 const declared = (answers: Answers) =>
-  envOf({ name: 'deploy', answers, features: activeFeatures(answers), routes: [] }).flat();
+  envOf({
+    name: 'deploy',
+    answers,
+    features: activeFeatures(answers),
+    routes: [],
+    packageManager: 'npm' as const,
+  }).flat();
 
 /** `name=value` lines of an env file, and `# NAME=` ones, by name */
 function envFileNames(text: string): string[] {
@@ -332,6 +338,7 @@ describe('deploy names and services', () => {
     answers: defaultAnswers(),
     features,
     routes: [],
+    packageManager: 'npm',
   });
   const needing = (id: string, template: string): Feature => ({
     id,

@@ -16,7 +16,13 @@ import { tempDir } from '../helpers/fs.js';
 import { freePort } from '../helpers/net.js';
 
 const servicesOf = (answers: Answers) =>
-  testServicesOf({ name: 'app', answers, features: activeFeatures(answers), routes: [] });
+  testServicesOf({
+    name: 'app',
+    answers,
+    features: activeFeatures(answers),
+    routes: [],
+    packageManager: 'npm' as const,
+  });
 
 // one covering set for each list of servers the options need (none, Redis, PostgreSQL, both)
 const byServices = new Map<string, Answers>();
