@@ -1,6 +1,6 @@
-// package-manager detection, install and git, through execa
+// package-manager detection, install and git, through execa (imported by the functions that
+// run a program, so that a run with --no-install --no-git never loads it)
 
-import { execa } from 'execa';
 import { clearLine, cursorTo } from 'node:readline';
 import pc from 'picocolors';
 import type { PackageManager } from './args.js';
@@ -28,6 +28,7 @@ const howToGet: Record<PackageManager, string> = {
  * never written only to fail at its install.
  */
 export async function missingPackageManager(pm: PackageManager): Promise<string | undefined> {
+  const { execa } = await import('execa');
   const probe = await execa(pm, ['--version'], { reject: false, stdin: 'ignore', timeout: 30_000 });
   if (!probe.failed) return undefined;
   const why = (probe as { code?: string }).code === 'ENOENT' ? 'is not installed' : 'does not run';
@@ -50,6 +51,7 @@ export const formatSeconds = (seconds: number): string => `${seconds.toFixed(1)}
 export async function installDependencies(pm: PackageManager, cwd: string): Promise<InstallResult> {
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
+  const { execa } = await import('execa');
   const subprocess = execa(pm, ['install'], { cwd, all: true, reject: false, stdin: 'ignore' });
   // Ctrl-C on a terminal reaches the package manager too, but a SIGINT sent to this process
   // alone would leave it installing after we exit: stop it either way (SIGTERM, then SIGKILL
@@ -93,6 +95,7 @@ export async function installDependencies(pm: PackageManager, cwd: string): Prom
 
 /** true when `dir` is already inside a git work tree (then the project is not made a repo of its own) */
 export async function insideGitRepo(dir: string): Promise<boolean> {
+  const { execa } = await import('execa');
   const result = await execa('git', ['rev-parse', '--is-inside-work-tree'], {
     cwd: dir,
     reject: false,
@@ -107,6 +110,7 @@ export async function initGit(cwd: string): Promise<{ ok: true } | { ok: false; 
     ['add', '--all'],
     ['commit', '--quiet', '--no-verify', '--message', 'Initial commit from create-perf-app'],
   ];
+  const { execa } = await import('execa');
   for (const args of steps) {
     const result = await execa('git', args, { cwd, reject: false, stdin: 'ignore' });
     if (result.failed)

@@ -1,6 +1,7 @@
-// questions, asked with `prompts` only when stdin and stdout are a terminal
+// questions, asked with `prompts` only when stdin and stdout are a terminal (and imported only
+// then: a run with every answer given never loads it)
 
-import prompts from 'prompts';
+import type { PromptObject } from 'prompts';
 import { InterruptedError, UsageError } from './errors.js';
 import {
   describeValue,
@@ -17,6 +18,11 @@ const onCancel = () => {
   throw new InterruptedError();
 };
 
+async function prompt(question: PromptObject) {
+  const { default: prompts } = await import('prompts');
+  return prompts(question, { onCancel });
+}
+
 /**
  * Asks until the answer is a directory the project can go in: `problemWith` says what is wrong
  * with one (a name npm refuses, a folder that has files), shown under the question.
@@ -25,20 +31,17 @@ export async function askProjectDir(
   initial: string,
   problemWith: (dir: string) => Promise<string | undefined>,
 ): Promise<string> {
-  const { dir } = await prompts(
-    {
-      type: 'text',
-      name: 'dir',
-      message: 'Project directory',
-      initial,
-      validate: async (value: string) => {
-        const dir = value.trim();
-        if (dir === '') return 'A directory is needed';
-        return (await problemWith(dir)) ?? true;
-      },
+  const { dir } = await prompt({
+    type: 'text',
+    name: 'dir',
+    message: 'Project directory',
+    initial,
+    validate: async (value: string) => {
+      const dir = value.trim();
+      if (dir === '') return 'A directory is needed';
+      return (await problemWith(dir)) ?? true;
     },
-    { onCancel },
-  );
+  });
   return String(dir).trim();
 }
 
@@ -101,7 +104,7 @@ async function ask(key: OptionKey): Promise<unknown> {
             parseYesNo(value) !== undefined || 'Answer yes or no (y or n)',
           format: (value: string) => parseYesNo(value),
         };
-  const result: Record<string, unknown> = await prompts(question, { onCancel });
+  const result: Record<string, unknown> = await prompt(question);
   if (result[key] === undefined) throw new UsageError(`No answer for ${describeValue(key, '')}`);
   return result[key];
 }
