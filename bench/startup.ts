@@ -2,8 +2,9 @@
  * npm run bench:startup (issue 13): how long a generated app takes from spawn to its first 200
  * on /health, against a bare node:http server doing the same, on this machine and in this run.
  *
- * Each default app (fastify, express, hono) starts as `npm start` does, `node dist/main.js`,
- * BENCH_STARTUP_RUNS times (default 5), interleaved with the others and with a bare node:http
+ * Each default app (fastify, express, hono) starts as `npm start` does: node with the
+ * arguments of the app's own `start` script (`node --enable-source-maps dist/main.js`, read
+ * from its package.json, so a flag the script gains is measured too), BENCH_STARTUP_RUNS times (default 5), interleaved with the others and with a bare node:http
  * server that answers /health (bench/servers/health.mjs, plain JavaScript: no loader), so a
  * machine that slows down during the run slows every side alike. The clock starts just before
  * the spawn and stops when a GET /health, sent every 5 ms, first answers 200. Printed: the
@@ -18,7 +19,7 @@
  */
 
 import { execa, type ResultPromise } from 'execa';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -86,6 +87,17 @@ async function timeToFirst200(cwd: string, args: string[]): Promise<number> {
   }
 }
 
+/** the arguments node gets from the app's `npm start`: `exec node ARGS` */
+function startArgs(appDir: string): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(appDir, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const args = /^(?:exec )?node (.+)$/.exec(scripts.start)?.[1];
+  if (!args)
+    throw new Error(`${appDir}: a start script that is not \`node ...\`: ${scripts.start}`);
+  return args.split(' ');
+}
+
 async function appsFolder(): Promise<{ dir: string; temporary: boolean }> {
   const given = process.env['BENCH_APPS_DIR'];
   if (given) return { dir: given, temporary: false };
@@ -114,7 +126,11 @@ try {
         (app) =>
           temporary || app.name !== 'app-fastify-postgres' || existsSync(join(dir, app.name)),
       )
-      .map((app) => ({ label: app.name, cwd: join(dir, app.name), args: ['dist/main.js'] })),
+      .map((app) => ({
+        label: app.name,
+        cwd: join(dir, app.name),
+        args: startArgs(join(dir, app.name)),
+      })),
   ];
   for (const server of servers.slice(1)) {
     if (!existsSync(join(server.cwd, 'node_modules'))) {

@@ -3,29 +3,34 @@
 
 import pc from 'picocolors';
 import { parseCommand } from './args.js';
-import { runCheck } from './check-command.js';
-import { create } from './create.js';
 import { CliError, exitCodes } from './errors.js';
-import { helpText } from './help.js';
-import { regenerate } from './regenerate/command.js';
 import { generator } from './paths.js';
 
+// each command is imported when it runs: the built CLI then loads only what that one needs
 async function main(argv: string[]): Promise<number> {
   const command = parseCommand(argv);
   switch (command.kind) {
-    case 'help':
+    case 'help': {
+      const { helpText } = await import('./help.js');
       console.log(helpText());
       return exitCodes.ok;
+    }
     case 'version':
       console.log(generator.version);
       return exitCodes.ok;
-    case 'create':
+    case 'create': {
+      const { create } = await import('./create.js');
       await create(command.request);
       return exitCodes.ok;
-    case 'check':
+    }
+    case 'check': {
+      const { runCheck } = await import('./check-command.js');
       return runCheck(command.request);
-    case 'regenerate':
+    }
+    case 'regenerate': {
+      const { regenerate } = await import('./regenerate/command.js');
       return regenerate(command.request);
+    }
   }
 }
 

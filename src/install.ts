@@ -1,6 +1,6 @@
-// the package manager's presence and install, and git, through execa
+// the package manager's presence and install, and git, through execa (imported by the functions
+// that run a program, so that a run with --no-install --no-git never loads it)
 
-import { execa } from 'execa';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,7 @@ export async function missingPackageManager(pm: PackageManager): Promise<string 
       join(dir, 'package.json'),
       JSON.stringify({ name: 'probe', private: true, ...(packageManager && { packageManager }) }),
     );
+    const { execa } = await import('execa');
     const probe = await execa(pm, ['--version'], {
       cwd: dir,
       reject: false,
@@ -65,6 +66,7 @@ export const formatSeconds = (seconds: number): string => `${seconds.toFixed(1)}
 export async function installDependencies(pm: PackageManager, cwd: string): Promise<InstallResult> {
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
+  const { execa } = await import('execa');
   const subprocess = execa(pm, installArgs(pm), { cwd, all: true, reject: false, stdin: 'ignore' });
   // Ctrl-C on a terminal reaches the package manager too, but a SIGINT sent to this process
   // alone would leave it installing after we exit: stop it either way (SIGTERM, then SIGKILL
@@ -108,6 +110,7 @@ export async function installDependencies(pm: PackageManager, cwd: string): Prom
 
 /** true when `dir` is already inside a git work tree (then the project is not made a repo of its own) */
 export async function insideGitRepo(dir: string): Promise<boolean> {
+  const { execa } = await import('execa');
   const result = await execa('git', ['rev-parse', '--is-inside-work-tree'], {
     cwd: dir,
     reject: false,
@@ -122,6 +125,7 @@ export async function initGit(cwd: string): Promise<{ ok: true } | { ok: false; 
     ['add', '--all'],
     ['commit', '--quiet', '--no-verify', '--message', 'Initial commit from create-perf-app'],
   ];
+  const { execa } = await import('execa');
   for (const args of steps) {
     const result = await execa('git', args, { cwd, reject: false, stdin: 'ignore' });
     if (result.failed)

@@ -1,6 +1,7 @@
 // questions, asked with `prompts` only when stdin and the stream they are drawn on are a terminal
+// (and imported only then: a run with every answer given never loads it)
 
-import prompts from 'prompts';
+import type { PromptObject } from 'prompts';
 import { InterruptedError, UsageError } from './errors.js';
 import {
   describeValue,
@@ -27,6 +28,11 @@ const onCancel = () => {
   throw new InterruptedError();
 };
 
+async function prompt(question: PromptObject, output: QuestionStream) {
+  const { default: prompts } = await import('prompts');
+  return prompts({ ...question, stdout: output }, { onCancel });
+}
+
 /**
  * Asks until the answer is a directory the project can go in: `problemWith` says what is wrong
  * with one (a name npm refuses, a folder that has files), shown under the question.
@@ -36,9 +42,8 @@ export async function askProjectDir(
   problemWith: (dir: string) => Promise<string | undefined>,
   output: QuestionStream = process.stdout,
 ): Promise<string> {
-  const { dir } = await prompts(
+  const { dir } = await prompt(
     {
-      stdout: output,
       type: 'text',
       name: 'dir',
       message: 'Project directory',
@@ -49,7 +54,7 @@ export async function askProjectDir(
         return (await problemWith(dir)) ?? true;
       },
     },
-    { onCancel },
+    output,
   );
   return String(dir).trim();
 }
@@ -96,7 +101,6 @@ async function ask(key: OptionKey, output: QuestionStream): Promise<unknown> {
   const question =
     spec.kind === 'choice'
       ? {
-          stdout: output,
           type: 'select' as const,
           name: key,
           message: spec.message,
@@ -110,7 +114,6 @@ async function ask(key: OptionKey, output: QuestionStream): Promise<unknown> {
       : {
           // a text answer, not prompts' toggle: the toggle ignores y and n, and its confirm
           // submits on the first key, so the rest of a typed "yes" would answer the next question
-          stdout: output,
           type: 'text' as const,
           name: key,
           message: `${spec.message} (y/n)`,
@@ -119,7 +122,7 @@ async function ask(key: OptionKey, output: QuestionStream): Promise<unknown> {
             parseYesNo(value) !== undefined || 'Answer yes or no (y or n)',
           format: (value: string) => parseYesNo(value),
         };
-  const result: Record<string, unknown> = await prompts(question, { onCancel });
+  const result: Record<string, unknown> = await prompt(question, output);
   if (result[key] === undefined) throw new UsageError(`No answer for ${describeValue(key, '')}`);
   return result[key];
 }

@@ -10,6 +10,7 @@ import type { Framework } from '../options.js';
 import { runScript } from '../package-manager.js';
 import { routeNames, type RouteSpec } from '../routes.js';
 import { templatesDir } from '../paths.js';
+import { precompiled } from './precompiled.js';
 import type { Tree } from '../tree.js';
 import { images, node } from '../versions.js';
 import { composeServiceEntries, deployData } from './deploy.js';
@@ -49,12 +50,21 @@ hbs.registerHelper('run', function (script: string, ...rest: unknown[]) {
 /** `{{pad (run "dev") 19}}# ...`: text padded to a column, for comments aligned in a block */
 hbs.registerHelper('pad', (text: string, width: number) => text.padEnd(width));
 
+/** how every template is compiled, at build time (scripts/build.ts) or here */
+export const compileOptions = {
+  // the output is code, not HTML
+  noEscape: true,
+  // a missing variable is an error, not ''
+  strict: true,
+} as const;
+
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
 function compile(file: string): HandlebarsTemplateDelegate {
   let template = compiled.get(file);
   if (!template) {
-    // noEscape: the output is code, not HTML; strict: a missing variable is an error, not ''
-    template = hbs.compile(readFileSync(file, 'utf8'), { noEscape: true, strict: true });
+    // the built CLI has every template precompiled, keyed by its path under templates/
+    const spec = precompiled.get(relative(templatesDir, file).split(sep).join('/'));
+    template = spec ? hbs.template(spec) : hbs.compile(readFileSync(file, 'utf8'), compileOptions);
     compiled.set(file, template);
   }
   return template;
@@ -142,10 +152,20 @@ function listFiles(dir: string): string[] {
     .sort();
 }
 
+// what every layer of a project renders with, made once per project rather than per layer
+const projectInputs = new WeakMap<
+  Project,
+  { slots: Map<SlotName, string[]>; data: ReturnType<typeof templateData> }
+>();
+
 export function renderLayer(tree: Tree, layer: string, owner: string, project: Project): void {
   const root = join(templatesDir, layer);
-  const slots = collectSlots(project);
-  const data = templateData(project);
+  let inputs = projectInputs.get(project);
+  if (!inputs) {
+    inputs = { slots: collectSlots(project), data: templateData(project) };
+    projectInputs.set(project, inputs);
+  }
+  const { slots, data } = inputs;
   for (const file of listFiles(root)) {
     const path = relative(root, file).split(sep).join('/');
     if (path.endsWith('.hbs')) {

@@ -15,7 +15,7 @@ it('npm pack --dry-run in a clone without dist/ lists dist/src/cli.js', async ()
       files: string[];
     };
     // what a clone has that the package is made from; dist/ is what the pack must build
-    const sources = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'src'];
+    const sources = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'scripts'];
     for (const entry of [...sources, ...files.filter((f) => !f.startsWith('dist'))])
       await cp(join(repoRoot, entry), join(clone.path, entry), { recursive: true });
     await symlink(join(repoRoot, 'node_modules'), join(clone.path, 'node_modules'));

@@ -123,6 +123,7 @@ describe.concurrent.each(optionSets)('$id', (set) => {
     answers: set.answers,
     features: activeFeatures(set.answers),
     routes: [],
+    packageManager: 'npm',
   }).map(({ name, variable, url: where }) => ({
     name,
     variable,
