@@ -2,8 +2,8 @@
  * npm run build (after `tsc --noEmit`): the CLI as one file, dist/src/cli.js, which is all that
  * `npm pack` ships of dist/ (issue 13: the time to scaffold a project).
  *
- * - Every `.hbs` file under templates/ is compiled by handlebars here, with the options the
- *   CLI renders with, into the module that takes the place of src/render/precompiled.ts in
+ * - Every template under templates/ (`.hbs` files, and the README sections' markdown) is
+ *   compiled by handlebars here, with the options the CLI renders with, into the module that takes the place of src/render/precompiled.ts in
  *   the bundle: the CLI runs the templates and never parses one. The files under templates/
  *   stay the source of truth (they ship too: the other files are copied from there, and the
  *   sources render from them when run without a build, as the tests do).
@@ -29,10 +29,17 @@ import { compileOptions } from '../src/render/templates.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const templatesDir = join(root, 'templates');
 
+/**
+ * the files src/render/templates.ts renders with handlebars: every `.hbs` file, and the
+ * markdown of the README's sections (`Feature.readme`, under a `readme/` folder)
+ */
+const isTemplate = (file: string) =>
+  file.endsWith('.hbs') || (file.endsWith('.md') && file.split(sep).includes('readme'));
+
 /** the module that stands for src/render/precompiled.ts: each template's specification */
 function precompiledModule(): string {
   const entries = readdirSync(templatesDir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.hbs'))
+    .filter((entry) => entry.isFile() && isTemplate(join(entry.parentPath, entry.name)))
     .map((entry) => join(entry.parentPath, entry.name))
     .sort()
     .map((file) => {
