@@ -7,7 +7,7 @@
 
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -26,6 +26,7 @@ beforeAll(async () => {
   tarball = join(workDir, packed);
   parent = await mkdtemp(join(tmpdir(), 'perf-app-pm-'));
   const bin = join(parent, 'bin');
+  await mkdir(bin);
   await execa('corepack', ['enable', '--install-directory', bin, 'pnpm', 'yarn']);
   env = {
     PATH: `${bin}${delimiter}${process.env['PATH'] ?? ''}`,
@@ -94,8 +95,9 @@ describe.each(managers)('--pm $pm', ({ pm, flags, lockfile, dev }) => {
         },
       });
       expect(up, 'no answer on /health').toBe(true);
-      // an id of this run's own, so that a Redis shared with earlier runs has no copy of it
-      const path = `/api/items/${Date.now() % 1_000_000}`;
+      // an item (1..1000) picked by the clock, so that a Redis shared with an earlier run is
+      // unlikely to hold it still
+      const path = `/api/items/${1 + (Date.now() % 1000)}`;
       const first = await fetch(`${url}${path}`);
       const second = await fetch(`${url}${path}`);
       expect([first.status, second.status]).toEqual([200, 200]);
