@@ -95,9 +95,10 @@ function rssBytes(pid: number): number {
 // JSON lines of words drawn from a small vocabulary by a fixed generator: about 4:1 for
 // gzip, a bit more for brotli, and the same bytes on every run
 function textFile(size: number): Buffer {
-  const words = 'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon phi chi psi omega'.split(
-    ' ',
-  );
+  const words =
+    'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon phi chi psi omega'.split(
+      ' ',
+    );
   let state = 0x2545f491;
   const next = () => {
     state ^= state << 13;
@@ -121,26 +122,22 @@ process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
 
 async function startApp(dir: string, filesDir: string, assetsDir: string) {
   const port = await freePort();
-  const child = spawn(
-    'taskset',
-    ['-c', serverCpu, process.execPath, 'dist/main.js'],
-    {
-      cwd: resolve(dir),
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-        SHUTDOWN_DELAY_MS: '0',
-        SHED_EVENT_LOOP_DELAY_MS: '0',
-        // one process: the figures are the server's, not a cluster primary's
-        WEB_CONCURRENCY: '1',
-        FILES_DIR: filesDir,
-        ASSETS_DIR: assetsDir,
-      },
-      stdio: ['ignore', 'inherit', 'inherit'],
+  const child = spawn('taskset', ['-c', serverCpu, process.execPath, 'dist/main.js'], {
+    cwd: resolve(dir),
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      SHUTDOWN_DELAY_MS: '0',
+      SHED_EVENT_LOOP_DELAY_MS: '0',
+      // one process: the figures are the server's, not a cluster primary's
+      WEB_CONCURRENCY: '1',
+      FILES_DIR: filesDir,
+      ASSETS_DIR: assetsDir,
     },
-  );
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   children.add(child);
   const url = `http://127.0.0.1:${port}`;
   if (!(await waitUntilAnswering(`${url}/health`))) throw new Error(`${dir} did not start`);
@@ -178,7 +175,9 @@ function slowReader(url: string, acceptEncoding: string | undefined) {
   let received = 0;
   let timer: NodeJS.Timeout | undefined;
   let response: IncomingMessage | undefined;
-  const headers: Record<string, string> = acceptEncoding ? { 'accept-encoding': acceptEncoding } : {};
+  const headers: Record<string, string> = acceptEncoding
+    ? { 'accept-encoding': acceptEncoding }
+    : {};
   const req = request(url, { headers, agent: false });
   const started = new Promise<IncomingMessage>((done, fail) => {
     req.on('response', (res) => {
