@@ -204,10 +204,10 @@ describe.each(compressedStreams)('$id', (set) => {
       expect(stored.used, `${stored.used} CPU seconds`).toBeLessThan(1.5);
 
       // no sibling: compressed per reader. Brotli's default 4 MB window gave each compressor
-      // up to 8 MB: 10 readers grew the server by 80 to 90 MB, now by about 15
+      // up to 8 MB: 10 readers grew the server by 80 to 90 MB, now by 15 to 35
       const compressed = await slowReaders('/files/big.json', env);
       expect(compressed.headers[0]?.['content-encoding']).toBe('br');
-      expect(compressed.grown, `${(compressed.grown / mb).toFixed(1)} MB`).toBeLessThan(45 * mb);
+      expect(compressed.grown, `${(compressed.grown / mb).toFixed(1)} MB`).toBeLessThan(55 * mb);
       console.log(
         `${set.id}: 10 paused br readers, sibling ${stored.used.toFixed(2)} CPU s; ` +
           `per request ${compressed.used.toFixed(2)} CPU s, RSS +${(compressed.grown / mb).toFixed(1)} MB`,
