@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,16 @@ import { decoded, send } from './net.js';
 // compressible text of about 4 KB; only the name's extension changes its type
 const text = Buffer.from('All work and no play makes Jack a dull boy.\n'.repeat(100));
 const small = Buffer.from('{"small":true}\n'.repeat(30));
+
+/** the window a brotli stream declares in its first bits (RFC 7932 §9.1), as a power of 2 */
+function brotliWindowBits(body: Buffer): number {
+  const first = body[0] ?? 0;
+  if ((first & 1) === 0) return 16;
+  const n = (first >> 1) & 7;
+  if (n !== 0) return 17 + n;
+  const m = (first >> 4) & 7;
+  return m === 0 ? 17 : 8 + m;
+}
 
 describe('compression of dynamic answers', () => {
   let dir: string;
@@ -157,6 +167,44 @@ describe('compression of dynamic answers', () => {
     expect(first.text).toMatch(/^\{"seq":1,/);
   });
 
+  it('COMP-1: per-request brotli keeps a 256 KB window, not the 4 MB that held 8 MB a slow reader', async () => {
+    const answer = await send(url('data.json'), { 'accept-encoding': 'br' });
+    expect(answer.headers['content-encoding']).toBe('br');
+    expect(brotliWindowBits(answer.body)).toBe(18);
+  });
+
+  it('STREAM-4: a slow reader of a compressed stream leaves no drain listener behind', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    const made = server.context.streams.stats.lines;
+    try {
+      // read a chunk, then wait: the server's writes fill the compressor time after time
+      const bytes = await new Promise<number>((resolve, reject) => {
+        const req = request(
+          `${server.url}/api/stream?count=5000`,
+          { headers: { 'accept-encoding': 'br' } },
+          (res) => {
+            let received = 0;
+            res.on('data', (chunk: Buffer) => {
+              received += chunk.length;
+              res.pause();
+              setTimeout(() => res.resume(), 1);
+            });
+            res.on('end', () => resolve(received));
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+      expect(bytes).toBeGreaterThan(0);
+      expect(server.context.streams.stats.lines - made).toBe(5000);
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.map((warning) => warning.message)).toEqual([]);
+  });
+
   it('COMP-5: with COMPRESS_IN_APP=false the app leaves dynamic answers to the proxy', async () => {
     const behindProxy = await start({ FILES_DIR: dir, COMPRESS_IN_APP: 'false' });
     try {
@@ -211,6 +259,28 @@ describe('precompressed siblings', () => {
     expect(answer.headers['vary']).toMatch(/accept-encoding/i);
     expect(answer.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(decoded(answer)).toEqual(css);
+  });
+
+  it('HTTP-4: with compression in the app on, a sibling still goes out as stored, with its length', async () => {
+    const compressing = await start({
+      ASSETS_DIR: dir,
+      COMPRESS_IN_APP: 'true',
+      COMPRESSION_CODINGS: 'br,gzip',
+    });
+    try {
+      for (const coding of ['br', 'gzip'] as const) {
+        const answer = await send(`${compressing.url}/assets/${asset}`, {
+          'accept-encoding': coding,
+        });
+        const stored = await readFile(join(dir, `${asset}.${coding === 'br' ? 'br' : 'gz'}`));
+        expect(answer.headers['content-encoding']).toBe(coding);
+        expect(answer.headers['content-length']).toBe(String(stored.byteLength));
+        expect(answer.headers['transfer-encoding']).toBeUndefined();
+        expect(answer.body).toEqual(stored);
+      }
+    } finally {
+      await compressing.close();
+    }
   });
 
   it('HTTP-4: only the siblings present are offered', async () => {

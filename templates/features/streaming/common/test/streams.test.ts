@@ -37,6 +37,16 @@ describe('NDJSON and server-sent events', () => {
     expect((await readAll(byDefault)).trim().split('\n')).toHaveLength(100);
   });
 
+  it('STREAM-4: lines go out in chunks of up to 16 KB, not one write (and flush) a line', async () => {
+    const chunks = (await server.context.streams.ndjson(1000).toArray()) as string[];
+    // about 200 KB: 13 chunks, where one a line made 1000 writes, each a compressor flush
+    expect(chunks.length).toBeLessThanOrEqual(15);
+    const lines = chunks.join('').trim().split('\n');
+    expect(lines.map((line) => (JSON.parse(line) as { seq: number }).seq)).toEqual(
+      Array.from({ length: 1000 }, (_, i) => i + 1),
+    );
+  });
+
   it.each(['0', '-1', '100001', 'abc', '1.5'])('STREAM-4: count=%s answers 400', async (count) => {
     const { res } = await open(`${server.url}/api/stream?count=${count}`);
     expect(res.statusCode).toBe(400);

@@ -1,7 +1,11 @@
 import compress from '@fastify/compress';
 import fp from 'fastify-plugin';
-import zlib from 'node:zlib';
-import { flushEachWrite, isCompressible, type CompressionSettings } from '../perf/compression.js';
+import {
+  flushEachWrite,
+  isCompressible,
+  perRequestBrotli,
+  type CompressionSettings,
+} from '../perf/compression.js';
 
 /**
  * COMP-1..3 with @fastify/compress: br and gzip negotiated with q-values, `*` read as gzip,
@@ -35,10 +39,7 @@ export const compression = fp<CompressionSettings>(async (app, settings) => {
     threshold: settings.minBytes,
     customTypes: (type) => isCompressible(type),
     // STREAM-4: each write goes out at once (a line of a stream), not when a block is full
-    brotliOptions: {
-      params: { [zlib.constants.BROTLI_PARAM_QUALITY]: settings.brotliQuality },
-      flush: flushEachWrite.brotliFlush,
-    },
+    brotliOptions: perRequestBrotli(settings),
     zlibOptions: { level: settings.gzipLevel, flush: flushEachWrite.flush },
   });
 });

@@ -1,12 +1,13 @@
 import compression from 'compression';
+import type { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import zlib from 'node:zlib';
 import onHeaders from 'on-headers';
 import vary from 'vary';
 import {
   chooseCoding,
   flushEachWrite,
   isCompressible,
+  perRequestBrotli,
   type CompressionSettings,
 } from './compression.js';
 
@@ -31,10 +32,7 @@ export function compressResponses(settings: CompressionSettings): NodeMiddleware
     threshold: settings.minBytes,
     level: settings.gzipLevel,
     flush: flushEachWrite.flush,
-    brotli: {
-      params: { [zlib.constants.BROTLI_PARAM_QUALITY]: settings.brotliQuality },
-      flush: flushEachWrite.brotliFlush,
-    },
+    brotli: perRequestBrotli(settings),
     filter: (_req, res) => res.statusCode !== 206 && isCompressible(res.getHeader('content-type')),
   }) as unknown as NodeMiddleware;
   return (req, res, next) => {
@@ -52,7 +50,28 @@ export function compressResponses(settings: CompressionSettings): NodeMiddleware
       headers: { value: { ...req.headers, 'accept-encoding': coding } },
     });
     compress(chosen, res, next);
+    drainOnceFromWhereHeld(res);
   };
+}
+
+/**
+ * STREAM-4: `compression` hands the response's 'drain' listeners to its compressor with `on`,
+ * so the removal that `once` sets up (from the response) never finds them. @hono/node-server
+ * waits with `once('drain')` after every full write: each of its listeners stayed on the
+ * compressor and ran again at every later drain, each reading one more chunk of the source,
+ * so a slow client's stream was read faster than the socket drained (and Node warned of 11
+ * drain listeners). Here a one-time listener removes itself from whatever emitted it.
+ */
+function drainOnceFromWhereHeld(res: ServerResponse): void {
+  const once = res.once;
+  res.once = function onceHeld(this: ServerResponse, event, listener) {
+    if (event !== 'drain') return once.call(this, event, listener);
+    const oneTime = function (this: EventEmitter, ...args: unknown[]) {
+      this.removeListener('drain', oneTime);
+      (listener as (...args: unknown[]) => void).apply(this, args);
+    };
+    return this.on('drain', oneTime);
+  } as ServerResponse['once'];
 }
 
 /** HTTP-5: what `compression` says of an answer it could have compressed for another client */
