@@ -61,7 +61,7 @@ function packages(answers: Answers): PackageName[] {
     '@opentelemetry/api',
     '@opentelemetry/core',
     '@opentelemetry/sdk-node',
-    '@opentelemetry/exporter-trace-otlp-http',
+    '@opentelemetry/exporter-trace-otlp-proto',
     '@opentelemetry/instrumentation-http',
     'import-in-the-middle',
     ...routeTracing[answers.framework].packages,
@@ -142,6 +142,8 @@ export const tracing: Feature = {
     ...(answers.framework === 'hono' ? ['features/tracing/hono'] : []),
   ],
   dependencies: packages,
+  // the project's tracing test reads the spans the app exports in protobuf
+  devDependencies: () => ['protobufjs'],
   preload: () => ['perf/tracing/register'],
   env: () => env,
   slots: (answers) => ({
