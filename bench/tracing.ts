@@ -149,7 +149,7 @@ async function boot(dir: string, variant: Variant, receiver: string): Promise<Se
     },
   );
   const url = `http://127.0.0.1:${port}`;
-  if (!(await waitUntilAnswering(`${url}/health`))) {
+  if (!(await waitUntilAnswering(`${url}/health`, { timeoutMs: 90_000 }))) {
     throw new Error(`${dir} (${variant}) did not answer /health`);
   }
   return { url, pid: child.pid ?? 0 };
