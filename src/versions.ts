@@ -36,7 +36,7 @@ export const versions = {
   '@fastify/otel': '^0.21.2',
   '@opentelemetry/api': '^1.9.0',
   '@opentelemetry/core': '^2.12.0',
-  '@opentelemetry/exporter-trace-otlp-http': '^0.223.0',
+  '@opentelemetry/exporter-trace-otlp-proto': '^0.223.0',
   '@opentelemetry/instrumentation-express': '^0.71.1',
   '@opentelemetry/instrumentation-http': '^0.223.0',
   '@opentelemetry/instrumentation-ioredis': '^0.71.0',
@@ -58,6 +58,8 @@ export const versions = {
   globals: '^16.5.0',
   'pino-pretty': '^13.2.0',
   prettier: '^3.10.1',
+  // reads the app's OTLP exports in its tracing test
+  protobufjs: '^8.8.1',
   tsx: '^4.23.15',
   typescript: '~5.9.3',
   'typescript-eslint': '^8.48.0',

@@ -142,7 +142,11 @@ export const db: Feature = {
         'tracing.imports': [
           "import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';",
         ],
-        'tracing.instrumentations': ['new PgInstrumentation({ requireParentSpan: true }),'],
+        // a span per query; none per pool checkout, which doubled pg's spans (a wait for a
+        // connection still shows as the time before the query's span starts)
+        'tracing.instrumentations': [
+          'new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),',
+        ],
         'tracing.routes': [
           "routes.push({ path: '/api/db/items/1', clients: ['pg'], span: 'db-items.get' });",
         ],

@@ -19,16 +19,30 @@ const frameworkInstrumentation: Record<Framework, { imports: string[]; entries: 
     imports: ["import { FastifyOtelInstrumentation } from '@fastify/otel';"],
     entries: [
       [
+        "// the request span names the route; a span per hook (compression's onSend) and one for",
+        "// the handler made three of them, and the route's own work has its withSpan span",
         'new FastifyOtelInstrumentation({',
         '  registerOnInitialization: true,',
+        '  instrumentHooks: false,',
+        '  instrumentHandler: false,',
         '  ignorePaths: ({ url }) => isProbe(url),',
         '}),',
       ].join('\n'),
     ],
   },
   express: {
-    imports: ["import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';"],
-    entries: ['new ExpressInstrumentation(),'],
+    imports: [
+      "import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';",
+    ],
+    entries: [
+      [
+        "// the route's handler only: a span per middleware (jsonParser, compression) and per",
+        '// router (each is one app.use) came on every request',
+        'new ExpressInstrumentation({',
+        '  ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER],',
+        '}),',
+      ].join('\n'),
+    ],
   },
   hono: {
     imports: [],
@@ -47,7 +61,7 @@ function packages(answers: Answers): PackageName[] {
     '@opentelemetry/api',
     '@opentelemetry/core',
     '@opentelemetry/sdk-node',
-    '@opentelemetry/exporter-trace-otlp-http',
+    '@opentelemetry/exporter-trace-otlp-proto',
     '@opentelemetry/instrumentation-http',
     'import-in-the-middle',
     ...routeTracing[answers.framework].packages,
@@ -130,6 +144,8 @@ export const tracing: Feature = {
   dependencies: packages,
   // the OTLP exporter's protobufjs has a postinstall that only checks its own versions
   installScripts: () => ({ protobufjs: false }),
+  // the project's tracing test reads the spans the app exports in protobuf
+  devDependencies: () => ['protobufjs'],
   preload: () => ['perf/tracing/register'],
   env: () => env,
   slots: (answers) => ({

@@ -3,9 +3,10 @@
 
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import protobuf from 'protobufjs';
 import { expect } from 'vitest';
 
-/** a span as the tests read it, flattened from OTLP/HTTP JSON */
+/** a span as the tests read it, flattened from an OTLP export */
 export interface Span {
   traceId: string;
   spanId: string;
@@ -18,23 +19,53 @@ export interface Span {
   resource: Record<string, unknown>;
 }
 
+// the part of OTLP's trace messages (opentelemetry-proto, trace/v1) the tests read: the apps
+// export protobuf, and a decoder skips the fields it is not told of
+const { root } = protobuf.parse(`
+  syntax = "proto3";
+  message ExportTraceServiceRequest { repeated ResourceSpans resource_spans = 1; }
+  message ResourceSpans { Resource resource = 1; repeated ScopeSpans scope_spans = 2; }
+  message Resource { repeated KeyValue attributes = 1; }
+  message ScopeSpans { InstrumentationScope scope = 1; repeated Span spans = 2; }
+  message InstrumentationScope { string name = 1; }
+  message Span {
+    bytes trace_id = 1;
+    bytes span_id = 2;
+    bytes parent_span_id = 4;
+    string name = 5;
+    repeated KeyValue attributes = 9;
+  }
+  message KeyValue { string key = 1; AnyValue value = 2; }
+  message AnyValue {
+    oneof value { string string_value = 1; bool bool_value = 2; int64 int_value = 3; double double_value = 4; }
+  }
+`);
+const exportRequest = root.lookupType('ExportTraceServiceRequest');
+
 type OtlpValue = Record<string, unknown>;
-type OtlpAttributes = { key: string; value: OtlpValue }[];
+type OtlpAttributes = { key: string; value?: OtlpValue }[];
 interface OtlpExport {
   resourceSpans?: {
     resource?: { attributes?: OtlpAttributes };
     scopeSpans?: {
       scope?: { name?: string };
-      spans?: (Omit<Span, 'scope' | 'attributes' | 'resource'> & {
+      spans?: {
+        traceId: Uint8Array;
+        spanId: Uint8Array;
+        parentSpanId?: Uint8Array;
+        name: string;
         attributes?: OtlpAttributes;
-      })[];
+      }[];
     }[];
   }[];
 }
 
 // an attribute's value is an object with one key naming its type: { stringValue: 'x' }
 const flatten = (attributes: OtlpAttributes = []) =>
-  Object.fromEntries(attributes.map(({ key, value }) => [key, Object.values(value)[0]]));
+  Object.fromEntries(attributes.map(({ key, value = {} }) => [key, Object.values(value)[0]]));
+
+const hex = (bytes?: Uint8Array) =>
+  bytes && bytes.length > 0 ? Buffer.from(bytes).toString('hex') : undefined;
 
 /** the path of an incoming request's span, without its query */
 export const pathOf = (span: Span): string =>
@@ -62,13 +93,18 @@ export async function otlpReceiver() {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       if (req.url === '/v1/traces') {
-        const body = JSON.parse(Buffer.concat(chunks).toString()) as OtlpExport;
+        // int64 values as strings, as OTLP's JSON encoding has them
+        const message = exportRequest.decode(Buffer.concat(chunks));
+        const body = exportRequest.toObject(message, { longs: String }) as OtlpExport;
         for (const { resource, scopeSpans = [] } of body.resourceSpans ?? []) {
           const sender = flatten(resource?.attributes);
           for (const { scope, spans: batch = [] } of scopeSpans) {
-            for (const { attributes, ...span } of batch) {
+            for (const { traceId, spanId, parentSpanId, name, attributes } of batch) {
               spans.push({
-                ...span,
+                traceId: hex(traceId) ?? '',
+                spanId: hex(spanId) ?? '',
+                ...(parentSpanId?.length ? { parentSpanId: hex(parentSpanId) } : {}),
+                name,
                 scope: scope?.name ?? '',
                 attributes: flatten(attributes),
                 resource: sender,
@@ -76,6 +112,9 @@ export async function otlpReceiver() {
             }
           }
         }
+        // an empty ExportTraceServiceResponse: all taken
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+        return;
       }
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     });

@@ -1,6 +1,7 @@
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { freePort } from '../test/net.js';
 
 // RUN-5: every figure comes from this run, on this machine, side by side: compare rows of one
@@ -14,13 +15,36 @@ export interface Row {
   requestsPerSecond: number;
   p50: number;
   p99: number;
+  /** the requests answered */
+  requests: number;
+  /** the server's CPU time (user + system) per request, in µs, where the system tells it */
+  cpuUs?: number;
   /** the row it is compared with, by scenario name */
   versus?: string;
 }
 
 export interface Booted {
   url: string;
+  /** the server's process */
+  pid: number;
   stop(): Promise<void>;
+}
+
+/**
+ * The CPU time a process has used (user + system), in seconds, from /proc on Linux; undefined
+ * elsewhere. Per request, it moves much less with the rest of the machine than req/s does.
+ */
+export function cpuSeconds(pid: number): number | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // the fields after the command name, which is in parentheses and may hold spaces; utime and
+  // stime are in clock ticks, 100 a second on Linux
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
@@ -61,6 +85,7 @@ async function boot(command: string, args: string[], env: Record<string, string>
   await waitForHealth(url, child);
   return {
     url,
+    pid: child.pid ?? 0,
     async stop() {
       child.kill('SIGTERM');
       await exited;
@@ -102,11 +127,19 @@ export async function measure(
     requestsPerSecond: Math.round(result.requests.average),
     p50: result.latency.p50,
     p99: result.latency.p99,
+    requests: answered,
   };
   // a run takes minutes: each row says it is done as it comes, on stderr, and the table
   // follows on stdout at the end
   process.stderr.write(`bench: ${scenario} ... ${row.requestsPerSecond} req/s\n`);
   return row;
+}
+
+/** what a row's request costs the server beyond its base row's, in CPU time */
+function addedCpu(row: Row, base: Row | undefined): string {
+  if (row.cpuUs === undefined || base?.cpuUs === undefined) return '';
+  const added = row.cpuUs - base.cpuUs;
+  return `, ${added >= 0 ? '+' : ''}${added.toFixed(0)} µs CPU a request (${row.cpuUs.toFixed(0)} vs ${base.cpuUs.toFixed(0)})`;
 }
 
 export function printTable(rows: Row[]): void {
@@ -122,7 +155,7 @@ export function printTable(rows: Row[]): void {
       ? `${(row.requestsPerSecond / base.requestsPerSecond).toFixed(2)}x ${base.scenario}`
       : '';
     console.log(
-      `${row.scenario.padEnd(width)}  ${String(row.requestsPerSecond).padStart(9)}  ${String(row.p50).padStart(7)}  ${String(row.p99).padStart(7)}  ${ratio}`,
+      `${row.scenario.padEnd(width)}  ${String(row.requestsPerSecond).padStart(9)}  ${String(row.p50).padStart(7)}  ${String(row.p99).padStart(7)}  ${ratio}${addedCpu(row, base)}`,
     );
   }
 }

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { bootApp, measure, type Row } from './lib.js';
+import { bootApp, cpuSeconds, measure, seconds, type Booted, type Row } from './lib.js';
 
 // the preload `npm start` loads; without it the app runs with tracing off
 const preload = ['--import', './dist/perf/tracing/register.js'];
@@ -12,33 +12,44 @@ const preload = ['--import', './dist/perf/tracing/register.js'];
 async function discardingCollector(): Promise<{ url: string; close(): void }> {
   const server = createServer((req, res) => {
     req.resume();
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+    req.on('end', () => {
+      if (req.url === '/v1/traces')
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' });
+      else res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(req.url === '/v1/traces' ? '' : '{}');
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, close: () => server.close() };
 }
 
-async function load(
-  scenario: string,
-  path: string,
-  env: Record<string, string>,
-  nodeFlags: string[] = [],
-): Promise<Row> {
-  const app = await bootApp(env, nodeFlags);
-  try {
-    return await measure(scenario, { url: `${app.url}${path}` });
-  } finally {
-    await app.stop();
-  }
+const rounds = 3;
+
+/** the servers' medians of each round, and their CPU time over all rounds, per request */
+function combine(scenario: string, measured: Row[], cpu: number | undefined): Row {
+  const median = (values: number[]) => values.sort((a, b) => a - b)[values.length >> 1] ?? 0;
+  const requests = measured.reduce((sum, row) => sum + row.requests, 0);
+  return {
+    scenario,
+    requestsPerSecond: median(measured.map((row) => row.requestsPerSecond)),
+    p50: median(measured.map((row) => row.p50)),
+    p99: median(measured.map((row) => row.p99)),
+    requests,
+    ...(cpu === undefined ? {} : { cpuUs: (cpu / requests) * 1e6 }),
+  };
 }
 
 /**
- * OBS-1, OBS-4: what tracing costs. The same route with tracing off (no preload), then on with
- * every trace kept, then with one in ten kept, each exported to a local collector.
+ * OBS-1, OBS-4: what tracing costs. The same route with tracing off (no preload), on with every
+ * trace kept, and on with one in a hundred kept (nearly every request unsampled), exporting to
+ * a local collector that throws the spans away. The three servers run side by side and are
+ * loaded in turn, in rounds, so that whatever else the machine does falls on all three; each
+ * row says how many µs of CPU time a request costs its server beyond the one without tracing.
  */
 export async function tracingRows(path: string): Promise<Row[]> {
   const collector = await discardingCollector();
+  const servers: Booted[] = [];
   try {
     const upstream = { UPSTREAM_URL: `${collector.url}/upstream` };
     const traced = (sampler: string, ratio: string) => ({
@@ -47,21 +58,41 @@ export async function tracingRows(path: string): Promise<Row[]> {
       OTEL_TRACES_SAMPLER: sampler,
       OTEL_TRACES_SAMPLER_ARG: ratio,
     });
-    const off = await load(`${path}: tracing off`, path, upstream);
-    const all = await load(
-      `${path}: tracing on, all kept`,
-      path,
-      traced('always_on', '1'),
-      preload,
+    const variants = [
+      { scenario: `${path}: tracing off`, env: upstream, flags: [] },
+      { scenario: `${path}: tracing on, all kept`, env: traced('always_on', '1'), flags: preload },
+      {
+        scenario: `${path}: tracing on, 1% kept`,
+        env: traced('parentbased_traceidratio', '0.01'),
+        flags: preload,
+      },
+    ];
+    for (const { env, flags } of variants) servers.push(await bootApp(env, flags));
+    const measured = variants.map((): Row[] => []);
+    const cpu = variants.map((): number | undefined => 0);
+    const duration = Math.max(1, Math.round(seconds / rounds));
+    for (const server of servers) {
+      // the JIT, and the pools' first connections
+      await measure('warm-up', { url: `${server.url}${path}`, duration: 1 });
+    }
+    for (let round = 0; round < rounds; round++) {
+      for (const [index, server] of servers.entries()) {
+        const { scenario } = variants[index] ?? { scenario: '' };
+        const before = cpuSeconds(server.pid);
+        const row = await measure(scenario, { url: `${server.url}${path}`, duration });
+        const after = cpuSeconds(server.pid);
+        measured[index]?.push(row);
+        const used = before === undefined || after === undefined ? undefined : after - before;
+        cpu[index] = used === undefined ? undefined : (cpu[index] ?? 0) + used;
+      }
+    }
+    const [off, ...on] = variants.map(({ scenario }, index) =>
+      combine(scenario, measured[index] ?? [], cpu[index]),
     );
-    const tenth = await load(
-      `${path}: tracing on, 10% kept`,
-      path,
-      traced('parentbased_traceidratio', '0.1'),
-      preload,
-    );
-    return [off, { ...all, versus: off.scenario }, { ...tenth, versus: off.scenario }];
+    if (!off) return [];
+    return [off, ...on.map((row) => ({ ...row, versus: off.scenario }))];
   } finally {
+    for (const server of servers) await server.stop();
     collector.close();
   }
 }

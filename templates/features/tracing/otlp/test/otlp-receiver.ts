@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import protobuf from 'protobufjs';
 
-/** a span as the tests read it, flattened from OTLP/HTTP JSON */
+/** a span as the tests read it, flattened from an OTLP export */
 export interface ReceivedSpan {
   traceId: string;
   spanId: string;
@@ -12,26 +13,45 @@ export interface ReceivedSpan {
   attributes: Record<string, unknown>;
 }
 
-interface OtlpValue {
-  stringValue?: string;
-  intValue?: string | number;
-  boolValue?: boolean;
-  doubleValue?: number;
-}
+// the part of OTLP's trace messages (opentelemetry-proto, trace/v1) the tests read: the app
+// exports protobuf, and a decoder skips the fields it is not told of
+const { root } = protobuf.parse(`
+  syntax = "proto3";
+  message ExportTraceServiceRequest { repeated ResourceSpans resource_spans = 1; }
+  message ResourceSpans { repeated ScopeSpans scope_spans = 2; }
+  message ScopeSpans { InstrumentationScope scope = 1; repeated Span spans = 2; }
+  message InstrumentationScope { string name = 1; }
+  message Span {
+    bytes trace_id = 1;
+    bytes span_id = 2;
+    bytes parent_span_id = 4;
+    string name = 5;
+    repeated KeyValue attributes = 9;
+  }
+  message KeyValue { string key = 1; AnyValue value = 2; }
+  message AnyValue {
+    oneof value { string string_value = 1; bool bool_value = 2; int64 int_value = 3; double double_value = 4; }
+  }
+`);
+const exportRequest = root.lookupType('ExportTraceServiceRequest');
 
 interface OtlpExport {
   resourceSpans?: {
     scopeSpans?: {
       scope?: { name?: string };
-      spans?: (Omit<ReceivedSpan, 'scope' | 'attributes'> & {
-        attributes?: { key: string; value: OtlpValue }[];
-      })[];
+      spans?: {
+        traceId: Uint8Array;
+        spanId: Uint8Array;
+        parentSpanId?: Uint8Array;
+        name: string;
+        attributes?: { key: string; value?: Record<string, unknown> }[];
+      }[];
     }[];
   }[];
 }
 
-const valueOf = (value: OtlpValue) =>
-  value.stringValue ?? value.intValue ?? value.boolValue ?? value.doubleValue;
+const hex = (bytes?: Uint8Array) =>
+  bytes && bytes.length > 0 ? Buffer.from(bytes).toString('hex') : undefined;
 
 /** OBS-1: a collector's OTLP/HTTP receiver on loopback that keeps every span it is sent */
 export async function otlpReceiver() {
@@ -41,18 +61,28 @@ export async function otlpReceiver() {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       if (req.url === '/v1/traces') {
-        const body = JSON.parse(Buffer.concat(chunks).toString()) as OtlpExport;
+        const message = exportRequest.decode(Buffer.concat(chunks));
+        // int64 values as strings, as OTLP's JSON encoding has them
+        const body = exportRequest.toObject(message, { longs: String }) as OtlpExport;
         for (const resource of body.resourceSpans ?? []) {
           for (const { scope, spans: batch } of resource.scopeSpans ?? []) {
-            for (const { attributes = [], ...span } of batch ?? []) {
+            for (const { traceId, spanId, parentSpanId, name, attributes = [] } of batch ?? []) {
               spans.push({
-                ...span,
+                traceId: hex(traceId) ?? '',
+                spanId: hex(spanId) ?? '',
+                parentSpanId: hex(parentSpanId),
+                name,
                 scope: scope?.name ?? '',
-                attributes: Object.fromEntries(attributes.map((a) => [a.key, valueOf(a.value)])),
+                attributes: Object.fromEntries(
+                  attributes.map(({ key, value = {} }) => [key, Object.values(value)[0]]),
+                ),
               });
             }
           }
         }
+        // an empty ExportTraceServiceResponse: all taken
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+        return;
       }
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
