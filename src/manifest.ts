@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { CliError, exitCodes } from './errors.js';
-import { offValue, optionKeys, specOf, type Answers, type OptionKey } from './options.js';
+import { optionKeys, specOf, unrecordedValue, type Answers, type OptionKey } from './options.js';
 import { generator } from './paths.js';
 import { readRoutes, type RouteSpec } from './routes.js';
 import type { Tree } from './tree.js';
@@ -188,7 +188,7 @@ function readAnswers(recorded: unknown, path: string): Answers {
     }
     answers[key] = value;
   }
-  for (const key of optionKeys) answers[key] ??= offValue(key);
+  for (const key of optionKeys) answers[key] ??= unrecordedValue(key);
   return answers as Answers;
 }
 

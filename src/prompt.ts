@@ -3,9 +3,9 @@
 import prompts from 'prompts';
 import { InterruptedError, UsageError } from './errors.js';
 import {
+  cliDefault,
   describeValue,
   optionKeys,
-  optionSpecs,
   specOf,
   type Answers,
   type OptionKey,
@@ -55,7 +55,7 @@ export async function completeAnswers(given: Partial<Answers>, yes: boolean): Pr
   const missing = optionKeys.filter((key) => given[key] === undefined);
   const answers: Record<string, unknown> = { ...given };
   if (yes) {
-    for (const key of missing) answers[key] = optionSpecs[key].default;
+    for (const key of missing) answers[key] = cliDefault(key);
     return answers as Answers;
   }
   if (missing.length > 0 && !isInteractive()) {
@@ -88,7 +88,7 @@ async function ask(key: OptionKey): Promise<unknown> {
             value: c.value,
             description: c.hint,
           })),
-          initial: spec.choices.findIndex((c) => c.value === spec.default),
+          initial: spec.choices.findIndex((c) => c.value === cliDefault(key)),
         }
       : {
           // a text answer, not prompts' toggle: the toggle ignores y and n, and its confirm

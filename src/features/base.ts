@@ -25,7 +25,7 @@ export const base: Feature = {
     dev: 'WEB_CONCURRENCY=1 tsx watch src/main.ts | pino-pretty',
     build: 'tsc -p tsconfig.build.json',
     // RUN-2: npm passes SIGTERM to the shell it runs a script in, which (dash on Debian and
-    // in node:22-slim) does not pass it on: exec makes node that process
+    // in the node:slim images) does not pass it on: exec makes node that process
     start: 'exec node --enable-source-maps dist/main.js',
     test: 'vitest run',
     typecheck: 'tsc --noEmit',

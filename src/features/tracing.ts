@@ -47,6 +47,7 @@ function packages(answers: Answers): PackageName[] {
     '@opentelemetry/api',
     '@opentelemetry/core',
     '@opentelemetry/sdk-node',
+    '@opentelemetry/sdk-trace',
     '@opentelemetry/exporter-trace-otlp-http',
     '@opentelemetry/instrumentation-http',
     'import-in-the-middle',

@@ -3,7 +3,8 @@
 
 import { techniques } from '../techniques.js';
 import type { Tree } from '../tree.js';
-import { node, versions, type PackageName } from '../versions.js';
+import type { NodeLine } from '../options.js';
+import { node, versionOf, type PackageName } from '../versions.js';
 import { envOf, envSpelling } from './env.js';
 import { contributionsOf, preloadsOf, type Project } from './project.js';
 import { alignTables } from './tidy.js';
@@ -23,8 +24,10 @@ export function withPreloads(command: string, preloads: readonly string[]): stri
     .replace(/(?<=^|\s)src\/(main|worker)\.ts(?=\s|$)/g, `${imports('src', 'ts')} src/$1.ts`);
 }
 
-function sortedRecord(names: Iterable<PackageName>): Record<string, string> {
-  return Object.fromEntries([...new Set(names)].sort().map((name) => [name, versions[name]]));
+function sortedRecord(names: Iterable<PackageName>, line: NodeLine): Record<string, string> {
+  return Object.fromEntries(
+    [...new Set(names)].sort().map((name) => [name, versionOf(name, line)]),
+  );
 }
 
 /** package.json merged from every feature's dependencies and scripts */
@@ -41,16 +44,18 @@ export function renderPackageJson(tree: Tree, project: Project): void {
     version: '0.1.0',
     private: true,
     type: 'module',
-    engines: { node: node.engines },
+    engines: { node: node[project.answers.node].engines },
     scripts,
     dependencies: sortedRecord(
       project.features.flatMap((f) => [
         ...(f.dependencies?.(project.answers) ?? []),
         ...contributionsOf(f, project).flatMap((contribution) => contribution.dependencies ?? []),
       ]),
+      project.answers.node,
     ),
     devDependencies: sortedRecord(
       project.features.flatMap((f) => f.devDependencies?.(project.answers) ?? []),
+      project.answers.node,
     ),
   };
   tree.add('package.json', `${JSON.stringify(pkg, null, 2)}\n`, 'base');
