@@ -3,14 +3,25 @@
 // end-to-end files, another the apps' own checks (test/e2e/apps.test.ts, the longest file).
 // One vitest process with both e2e projects ran them one after the other (vitest 4 schedules a
 // project that runs its files one at a time after the others), which took ten minutes more.
+// The first lane then runs the unit tests again on Node.js 26, the newest line the tool makes
+// projects for (the CLI tests run the CLI with the Node.js that runs them).
 
 import { execa } from 'execa';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { NodeLine } from '../src/options.js';
 import { prepareOnce, teardown } from '../test/e2e/global-setup.js';
+import { nodeBinary, repoRoot } from '../test/helpers/e2e.js';
 
-const lanes = [
-  { name: 'unit+e2e', projects: ['unit', 'e2e'] },
-  { name: 'apps', projects: ['e2e-apps'] },
+/** a vitest process: its projects, on the Node.js running this or on a line's */
+interface Run {
+  projects: string[];
+  node?: NodeLine;
+}
+
+const lanes: { name: string; runs: Run[] }[] = [
+  { name: 'unit+e2e', runs: [{ projects: ['unit', 'e2e'] }, { projects: ['unit'], node: '26' }] },
+  { name: 'apps', runs: [{ projects: ['e2e-apps'] }] },
 ];
 
 /** each line of a lane's output, with the lane's name in front once both lanes print */
@@ -24,14 +35,20 @@ function pipe(name: string, stream: NodeJS.ReadableStream | null, out: NodeJS.Wr
   stream?.on('end', () => partial && out.write(`[${name}] ${partial}\n`));
 }
 
+const vitest = join(repoRoot, 'node_modules/vitest/vitest.mjs');
+
 const started = Date.now();
 await prepareOnce();
-const runs = lanes.map(async ({ name, projects }, index) => {
-  // the second lane a moment later, so that the two do not load vitest on the same core at once
-  await sleep(index * 2000);
+const nodes = new Map<NodeLine, string>();
+for (const { runs } of lanes) {
+  for (const { node } of runs) if (node) nodes.set(node, await nodeBinary(node));
+}
+
+async function runVitest(lane: string, { projects, node }: Run): Promise<number> {
+  const label = node ? `${lane} node ${node}` : lane;
   const run = execa(
-    'npx',
-    ['vitest', 'run', ...projects.flatMap((project) => ['--project', project])],
+    node ? (nodes.get(node) ?? 'node') : process.execPath,
+    [vitest, 'run', ...projects.flatMap((project) => ['--project', project])],
     {
       // the workspace is ready: the lanes' global setup only checks it
       env: { E2E_PREPARED: '1', FORCE_COLOR: process.env['FORCE_COLOR'] ?? '0' },
@@ -39,13 +56,21 @@ const runs = lanes.map(async ({ name, projects }, index) => {
       stdin: 'ignore',
     },
   );
-  pipe(name, run.stdout, process.stdout);
-  pipe(name, run.stderr, process.stderr);
+  pipe(label, run.stdout, process.stdout);
+  pipe(label, run.stderr, process.stderr);
   const { exitCode } = await run;
   console.log(
-    `[${name}] exited ${String(exitCode)} after ${Math.round((Date.now() - started) / 1000)} s`,
+    `[${label}] exited ${String(exitCode)} after ${Math.round((Date.now() - started) / 1000)} s`,
   );
   return exitCode ?? 1;
+}
+
+const runs = lanes.map(async ({ name, runs: laneRuns }, index) => {
+  // the second lane a moment later, so that the two do not load vitest on the same core at once
+  await sleep(index * 2000);
+  const codes: number[] = [];
+  for (const run of laneRuns) codes.push(await runVitest(name, run));
+  return codes.every((code) => code === 0) ? 0 : 1;
 });
 const codes = await Promise.all(runs);
 await teardown();

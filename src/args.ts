@@ -205,8 +205,12 @@ function regenerateRequest(
   }
   const remove = names.map((name) => {
     const key = optionKeys.find((k) => specOf(k).flag === name);
-    if (key === undefined || key === 'framework') {
-      const removable = optionKeys.filter((k) => k !== 'framework').map((k) => specOf(k).flag);
+    const required = (k: OptionKey) => {
+      const spec = specOf(k);
+      return spec.kind === 'choice' && spec.required === true;
+    };
+    if (key === undefined || required(key)) {
+      const removable = optionKeys.filter((k) => !required(k)).map((k) => specOf(k).flag);
       throw new UsageError(
         `"${name}" is not an option remove can take back. It takes: ${removable.join(', ')}.`,
       );

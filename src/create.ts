@@ -15,7 +15,14 @@ import {
   missingPackageManager,
 } from './install.js';
 import { detectPackageManager, runScript } from './package-manager.js';
-import { answersToFlags, checkRules, type Answers } from './options.js';
+import {
+  answersToFlags,
+  checkRules,
+  endedNodeLines,
+  nodeLines,
+  runningNodeLine,
+  type Answers,
+} from './options.js';
 import { generator } from './paths.js';
 import { askProjectDir, completeAnswers, isInteractive, questionStream } from './prompt.js';
 import type { Tree } from './tree.js';
@@ -47,6 +54,7 @@ export async function create(request: CreateRequest): Promise<void> {
   const answers = await completeAnswers(request.given, request.yes, questionStream(request.json));
   checkAnswers(answers);
   checkDependencyNames(name, answers);
+  warnAboutNodeLine(answers, request.given.node !== undefined);
 
   // 5. render the whole project in memory, in its package manager's words; in a folder that
   // has files, beside the user's README
@@ -120,6 +128,29 @@ export async function create(request: CreateRequest): Promise<void> {
 
   // 10. what to run next, and how to make the same project again without questions
   printNextSteps({ target, pm, answers, dir, request });
+}
+
+/**
+ * On stderr, so --json's stdout stays one document: a line past its end of life, and a default
+ * line that is not the running Node.js's own (no line is made for it).
+ */
+function warnAboutNodeLine(answers: Answers, given: boolean): void {
+  const newer = nodeLines.filter((line) => Number(line) > Number(answers.node));
+  const flags = newer
+    .slice(-2)
+    .map((line) => `--node ${line}`)
+    .join(' or ');
+  if (!given && !runningNodeLine.exact) {
+    console.error(
+      `${pc.yellow('!')} Node.js ${process.versions.node} is not a line projects are made for (${nodeLines.join(', ')}): this one is for Node.js ${answers.node}. Pick another with --node.`,
+    );
+  }
+  const ended = endedNodeLines[answers.node];
+  if (ended !== undefined) {
+    console.error(
+      `${pc.yellow('!')} Node.js ${answers.node} reached its end of life on ${ended}: the project gets the last versions that run on it. Make it for a maintained line with ${flags}.`,
+    );
+  }
 }
 
 async function pickDir(request: CreateRequest): Promise<string> {

@@ -1,5 +1,5 @@
 import { commandWords, packageManagers } from './args.js';
-import { optionKeys, specOf } from './options.js';
+import { cliDefault, optionKeys, specOf } from './options.js';
 import { generator } from './paths.js';
 
 export function helpText(): string {
@@ -12,7 +12,11 @@ export function helpText(): string {
       );
     }
     const choices = spec.choices.map((c) => row(`    ${c.value}`, c.hint));
-    const head = row(`--${spec.flag} <${spec.flag}>`, `${spec.message} (default: ${spec.default})`);
+    const byRuntime = spec.runtimeDefault ? ', the line running this' : '';
+    const head = row(
+      `--${spec.flag} <${spec.flag}>`,
+      `${spec.message} (default: ${String(cliDefault(key))}${byRuntime})`,
+    );
     return [head, ...choices].join('\n');
   });
   return `${generator.name} ${generator.version}: a TypeScript HTTP server that is fast from its first commit

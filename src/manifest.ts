@@ -8,7 +8,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { packageManagers, type PackageManager } from './args.js';
 import { CliError, exitCodes } from './errors.js';
 import { projectPackageManager } from './package-manager.js';
-import { offValue, optionKeys, specOf, type Answers, type OptionKey } from './options.js';
+import { optionKeys, specOf, unrecordedValue, type Answers, type OptionKey } from './options.js';
 import { generator } from './paths.js';
 import { readRoutes, type RouteSpec } from './routes.js';
 import type { Project } from './render/project.js';
@@ -204,7 +204,7 @@ function readAnswers(recorded: unknown, path: string): Answers {
     }
     answers[key] = value;
   }
-  for (const key of optionKeys) answers[key] ??= offValue(key);
+  for (const key of optionKeys) answers[key] ??= unrecordedValue(key);
   return answers as Answers;
 }
 

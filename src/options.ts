@@ -12,6 +12,18 @@ interface ChoiceOption<V extends string> {
   message: string;
   choices: readonly Choice<V>[];
   default: V;
+  /**
+   * what a manifest that does not name the option stands for, when that is not its off value:
+   * a project made before the option existed was made for that value
+   */
+  unrecorded?: V;
+  /** `remove` cannot take it back: every project has one (a framework, a Node.js line) */
+  required?: true;
+  /**
+   * the default the CLI offers (prompts, --yes, --help) when it depends on where the tool runs;
+   * `default` is then the option model's, which tests and matrices read, the same on any machine
+   */
+  runtimeDefault?: () => V;
 }
 
 interface ToggleOption {
@@ -32,6 +44,30 @@ function toggle(spec: Omit<ToggleOption, 'kind'>): ToggleOption {
   return { kind: 'toggle', ...spec };
 }
 
+/** the Node.js release lines a project can be made for, oldest first */
+export const nodeLines = ['20', '22', '24', '26'] as const;
+export type NodeLine = (typeof nodeLines)[number];
+
+/** a line past its end of life, with the date it ended: the tool says so when it is picked */
+export const endedNodeLines: Partial<Record<NodeLine, string>> = { '20': '2026-04-30' };
+
+/**
+ * The line of a Node.js version (`process.versions.node`): its own when it is one of
+ * `nodeLines`, else the nearest one (an odd release, a line newer or older than those known),
+ * the older on a tie; `exact` says which.
+ */
+export function nodeLineOf(version: string): { line: NodeLine; exact: boolean } {
+  const major = Number.parseInt(version, 10);
+  const exact = nodeLines.find((line) => Number(line) === major);
+  if (exact) return { line: exact, exact: true };
+  const distance = (line: NodeLine) => Math.abs(Number(line) - major);
+  const nearest = nodeLines.reduce((best, line) => (distance(line) < distance(best) ? line : best));
+  return { line: nearest, exact: false };
+}
+
+/** the line of the Node.js that runs the tool: the default of `--node` */
+export const runningNodeLine = nodeLineOf(process.versions.node);
+
 export const optionSpecs = {
   framework: choice({
     flag: 'framework',
@@ -42,6 +78,23 @@ export const optionSpecs = {
       { value: 'hono', hint: 'web-standard Request/Response on @hono/node-server' },
     ],
     default: 'fastify',
+    required: true,
+  }),
+  node: choice({
+    flag: 'node',
+    message: 'Which Node.js line?',
+    choices: [
+      { value: '20', hint: 'past its end of life (2026-04-30): for a server not yet moved' },
+      { value: '22', hint: 'maintenance LTS until 2027-04-30' },
+      { value: '24', hint: 'maintenance LTS' },
+      { value: '26', hint: 'the current LTS' },
+    ] satisfies Choice<NodeLine>[],
+    // the versions, engines, TypeScript target and base image follow it (src/versions.ts)
+    default: '26',
+    runtimeDefault: () => runningNodeLine.line,
+    // projects made before the option existed were made for Node.js 20.19 and later
+    unrecorded: '20',
+    required: true,
   }),
   cache: choice({
     flag: 'cache',
@@ -141,13 +194,30 @@ export function specOf(key: OptionKey): OptionSpec {
 
 /**
  * The value that means "without it": a toggle's off, a choice's `none`, or else its default.
- * An option a project's manifest does not name (added to the generator later) has this value.
+ * An option a project's manifest does not name (added to the generator later) has this value,
+ * unless its spec says otherwise (`unrecordedValue`).
  */
 export function offValue(key: OptionKey): Answers[OptionKey] {
   const spec = specOf(key);
   if (spec.kind === 'toggle') return false;
   return (spec.choices.find((c) => c.value === 'none')?.value ??
     spec.default) as Answers[OptionKey];
+}
+
+/** the default the CLI offers for an option: `runtimeDefault` when it has one */
+export function cliDefault(key: OptionKey): Answers[OptionKey] {
+  const spec = specOf(key);
+  return (
+    spec.kind === 'choice' && spec.runtimeDefault ? spec.runtimeDefault() : spec.default
+  ) as Answers[OptionKey];
+}
+
+/** the value of an option a project's manifest does not name (see `unrecorded`) */
+export function unrecordedValue(key: OptionKey): Answers[OptionKey] {
+  const spec = specOf(key);
+  return (
+    spec.kind === 'choice' ? (spec.unrecorded ?? offValue(key)) : offValue(key)
+  ) as Answers[OptionKey];
 }
 
 export function defaultAnswers(): Answers {

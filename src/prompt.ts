@@ -4,9 +4,9 @@
 import type { PromptObject } from 'prompts';
 import { InterruptedError, UsageError } from './errors.js';
 import {
+  cliDefault,
   describeValue,
   optionKeys,
-  optionSpecs,
   specOf,
   type Answers,
   type OptionKey,
@@ -76,7 +76,7 @@ export async function completeAnswers(
   const missing = optionKeys.filter((key) => given[key] === undefined);
   const answers: Record<string, unknown> = { ...given };
   if (yes) {
-    for (const key of missing) answers[key] = optionSpecs[key].default;
+    for (const key of missing) answers[key] = cliDefault(key);
     return answers as Answers;
   }
   if (missing.length > 0 && !isInteractive(output)) {
@@ -109,7 +109,7 @@ async function ask(key: OptionKey, output: QuestionStream): Promise<unknown> {
             value: c.value,
             description: c.hint,
           })),
-          initial: spec.choices.findIndex((c) => c.value === spec.default),
+          initial: spec.choices.findIndex((c) => c.value === cliDefault(key)),
         }
       : {
           // a text answer, not prompts' toggle: the toggle ignores y and n, and its confirm

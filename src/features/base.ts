@@ -25,7 +25,7 @@ export const base: Feature = {
     dev: 'WEB_CONCURRENCY=1 tsx watch src/main.ts | pino-pretty',
     build: 'tsc -p tsconfig.build.json',
     // RUN-2: npm and pnpm pass SIGTERM to the shell they run a script in, which (dash on
-    // Debian and in node:22-slim) does not pass it on: exec makes node that process. yarn's
+    // Debian and in the node:slim images) does not pass it on: exec makes node that process. yarn's
     // own shell has no exec and passes the signal itself, so a yarn project's scripts go
     // without
     start: 'exec node --enable-source-maps dist/main.js',

@@ -61,6 +61,7 @@ function packages(answers: Answers): PackageName[] {
     '@opentelemetry/api',
     '@opentelemetry/core',
     '@opentelemetry/sdk-node',
+    '@opentelemetry/sdk-trace',
     '@opentelemetry/exporter-trace-otlp-proto',
     '@opentelemetry/instrumentation-http',
     'import-in-the-middle',

@@ -8,7 +8,8 @@ import { inManagerWords, packageManagerField, runScript } from '../package-manag
 import { templatesDir } from '../paths.js';
 import { techniques } from '../techniques.js';
 import type { Tree } from '../tree.js';
-import { node, versions, type PackageName } from '../versions.js';
+import type { NodeLine } from '../options.js';
+import { node, versionOf, type PackageName } from '../versions.js';
 import { envOf, envSpelling } from './env.js';
 import { contributionsOf, preloadsOf, type Project } from './project.js';
 import { alignTables } from './tidy.js';
@@ -28,8 +29,10 @@ export function withPreloads(command: string, preloads: readonly string[]): stri
     .replace(/(?<=^|\s)src\/(main|worker)\.ts(?=\s|$)/g, `${imports('src', 'ts')} src/$1.ts`);
 }
 
-function sortedRecord(names: Iterable<PackageName>): Record<string, string> {
-  return Object.fromEntries([...new Set(names)].sort().map((name) => [name, versions[name]]));
+function sortedRecord(names: Iterable<PackageName>, line: NodeLine): Record<string, string> {
+  return Object.fromEntries(
+    [...new Set(names)].sort().map((name) => [name, versionOf(name, line)]),
+  );
 }
 
 /**
@@ -76,7 +79,7 @@ export function renderPackageJson(tree: Tree, project: Project): void {
     version: '0.1.0',
     private: true,
     type: 'module',
-    engines: { node: node.engines },
+    engines: { node: node[project.answers.node].engines },
     packageManager: packageManagerField(pm),
     scripts: scriptsOf(project),
     dependencies: sortedRecord(
@@ -84,9 +87,11 @@ export function renderPackageJson(tree: Tree, project: Project): void {
         ...(f.dependencies?.(project.answers) ?? []),
         ...contributionsOf(f, project).flatMap((contribution) => contribution.dependencies ?? []),
       ]),
+      project.answers.node,
     ),
     devDependencies: sortedRecord(
       project.features.flatMap((f) => f.devDependencies?.(project.answers) ?? []),
+      project.answers.node,
     ),
     // which install scripts run: pnpm and yarn run none by default
     ...(pm === 'pnpm' && {

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { beforeAll, describe, expect } from 'vitest';
-import { answersToFlags, defaultAnswers } from '../../src/options.js';
+import { answersToFlags, defaultAnswers, runningNodeLine } from '../../src/options.js';
 import { assertBuilt, cliTest as it, repoRoot, runCli } from '../helpers/cli.js';
 import { filesUnder, pictureOf } from '../helpers/fs.js';
 import { runOnTerminal } from '../helpers/pty.js';
@@ -49,7 +49,8 @@ describe.concurrent('a new directory', () => {
     expect(stdout).toContain(`${files.length} files written`);
     expect(stdout).toContain('cd my-api');
     expect(stdout).toContain('npm install');
-    const flags = answersToFlags(defaultAnswers()).join(' ');
+    // --node's default is the line of the Node.js running the CLI, which is this one
+    const flags = answersToFlags({ ...defaultAnswers(), node: runningNodeLine.line }).join(' ');
     expect(flags).toMatch(/^--framework fastify\b/);
     // the last line, indented: the same project again, without questions
     expect(stdout.trimEnd().split('\n').at(-1)).toBe(

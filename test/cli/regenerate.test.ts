@@ -339,6 +339,10 @@ describe('the CLI on a project', () => {
     const framework = await cli(dir, ['remove', 'framework']);
     expect(framework.exitCode).toBe(2);
     expect(framework.stderr).toContain('"framework" is not an option remove can take back');
+    // every project is made for a Node.js line: another one is `add --node`
+    const node = await cli(dir, ['remove', 'node']);
+    expect(node.exitCode).toBe(2);
+    expect(node.stderr).toContain('"node" is not an option remove can take back');
     const empty = await cli(dir, ['add']);
     expect(empty.exitCode).toBe(2);
     expect(empty.stderr).toContain('add needs the options to set');

@@ -148,6 +148,13 @@ describe.concurrent('flags it does not know', () => {
     expect(stderr).toContain('--help');
   });
 
+  it('rejects a Node.js line projects are not made for, naming the ones they are', async ({
+    cwd,
+  }) => {
+    const { stderr } = await refused(cwd, ['my-api', '--node', '18', '--yes']);
+    expect(stderr).toContain('Unknown value for --node: "18". Use one of: 20, 22, 24, 26.');
+  });
+
   it('rejects a flag without its value', async ({ cwd }) => {
     const { stderr } = await refused(cwd, ['my-api', '--yes', '--pm']);
     expect(stderr).toContain('The flag --pm needs a value.');

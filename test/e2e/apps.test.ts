@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { activeFeatures } from '../../src/features/index.js';
 import { testServicesOf } from '../../src/render/project.js';
-import { appDir, boot, typecheckReport } from '../helpers/e2e.js';
+import { appDir, boot, nodeOf, typecheckReport } from '../helpers/e2e.js';
 import { freePort } from '../helpers/net.js';
 import { defaultSetIds, optionSets, ownTestSets } from './sets.js';
 
@@ -31,8 +31,17 @@ const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const loadTestFiles = ['test/cluster.test.ts', 'test/load-shedding.test.ts'];
 
 // the checks of all sets are independent: concurrent, as many at once as the project allows
-describe.concurrent.each(optionSets)('$id', (set) => {
+// named with the Node.js line the app runs on: `fastify-node26-... (node 26)`
+const named = optionSets.map((set) => ({ ...set, name: `${set.id} (node ${set.answers.node})` }));
+
+describe.concurrent.each(named)('$name', (set) => {
   const dir = appDir(set);
+
+  // its workspace was installed by that line's npm, and its apps run on that line's node
+  it("runs on its line's Node.js", async () => {
+    const { stdout } = await execa(nodeOf(dir), ['--version']);
+    expect(stdout).toMatch(new RegExp(`^v${set.answers.node}\\.`));
+  });
 
   // `npm run typecheck` of every app ran in the global setup, in one tsc --build (faster)
   it('type-checks under strict settings', async () => {
@@ -47,7 +56,7 @@ describe.concurrent.each(optionSets)('$id', (set) => {
   });
 
   // the apps of ownTestSets run every test file we ship on every framework (see sets.ts)
-  it.runIf(ownTestSets.includes(set))('passes its own tests', async () => {
+  it.runIf(ownTestSets.some((own) => own.id === set.id))('passes its own tests', async () => {
     const excluded = defaultSetIds.has(set.id) ? [] : loadTestFiles;
     const { ok, output } = await npmRun(
       dir,
@@ -104,7 +113,7 @@ describe.concurrent.each(optionSets)('$id', (set) => {
   );
 
   it('RUN-3: a bad setting stops it at start with one line naming the variable', async () => {
-    const result = await execa('node', ['dist/main.js'], {
+    const result = await execa(nodeOf(dir), ['dist/main.js'], {
       cwd: dir,
       env: { PORT: 'eighty' },
       reject: false,

@@ -6,8 +6,11 @@ import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { NodeLine } from '../../src/options.js';
 import {
   appDir,
+  lineWorkspace,
+  nodeOf,
   packTool,
   prepareWorkspace,
   typecheckReport,
@@ -50,15 +53,28 @@ const halves = (sets: OptionSet[]) =>
     (half) => half.length > 0,
   );
 
+/** the sets of each Node.js line, each line's in a workspace of its own */
+function byLine(sets: OptionSet[]): Map<NodeLine, OptionSet[]> {
+  const lines = new Map<NodeLine, OptionSet[]>();
+  for (const set of sets)
+    lines.set(set.answers.node, [...(lines.get(set.answers.node) ?? []), set]);
+  return lines;
+}
+
 /**
  * `tsc --build` over many projects parses the shared declarations (node, fastify, zod, ...)
  * once per process instead of once per project: the same compiler and tsconfig as each app's
- * own script, at a third of the time. `--force`: never trust a build info file.
+ * own script, at a third of the time, run by the line's Node.js. `--force`: never trust a
+ * build info file.
  */
 function tscBuild(sets: OptionSet[], tsconfig: string, flags: string[] = []) {
+  const [first] = sets;
+  if (!first) throw new Error('tscBuild needs a set');
+  const workspace = lineWorkspace(first.answers.node);
   const projects = sets.map((set) => join(appDir(set), tsconfig));
-  return execa('npx', ['tsc', '--build', '--force', ...flags, ...projects], {
-    cwd: workspaceDir,
+  const tsc = join(workspace, 'node_modules/typescript/bin/tsc');
+  return execa(nodeOf(appDir(first)), [tsc, '--build', '--force', ...flags, ...projects], {
+    cwd: workspace,
     reject: false,
     all: true,
   });
@@ -69,20 +85,22 @@ function tscBuild(sets: OptionSet[], tsconfig: string, flags: string[] = []) {
  * compresses responses, `node dist/precompress.js public` (precompressed siblings of public/).
  */
 async function buildAll(): Promise<void> {
-  const builds = await Promise.all(
-    halves(optionSets).map((half) => tscBuild(half, 'tsconfig.build.json')),
-  );
-  for (const build of builds) {
-    if (build.exitCode !== 0) throw new Error(`building the apps failed:\n${build.all}`);
-  }
-  for (const set of optionSets) {
-    if (!existsSync(join(appDir(set), 'dist/precompress.js'))) continue;
-    const post = await execa('node', ['dist/precompress.js', 'public'], {
-      cwd: appDir(set),
-      reject: false,
-      all: true,
-    });
-    if (post.exitCode !== 0) throw new Error(`precompressing ${set.id} failed:\n${post.all}`);
+  for (const sets of byLine(optionSets).values()) {
+    const builds = await Promise.all(
+      halves(sets).map((half) => tscBuild(half, 'tsconfig.build.json')),
+    );
+    for (const build of builds) {
+      if (build.exitCode !== 0) throw new Error(`building the apps failed:\n${build.all}`);
+    }
+    for (const set of sets) {
+      if (!existsSync(join(appDir(set), 'dist/precompress.js'))) continue;
+      const post = await execa(nodeOf(appDir(set)), ['dist/precompress.js', 'public'], {
+        cwd: appDir(set),
+        reject: false,
+        all: true,
+      });
+      if (post.exitCode !== 0) throw new Error(`precompressing ${set.id} failed:\n${post.all}`);
+    }
   }
 }
 
@@ -91,9 +109,14 @@ async function buildAll(): Promise<void> {
  * apps.test.ts, which fails the set whose files it names.
  */
 async function typecheckAll(): Promise<void> {
-  const checks = await Promise.all(
-    halves(optionSets).map((half) => tscBuild(half, 'tsconfig.json', ['--noEmit'])),
-  );
+  const checks = [];
+  for (const sets of byLine(optionSets).values()) {
+    checks.push(
+      ...(await Promise.all(
+        halves(sets).map((half) => tscBuild(half, 'tsconfig.json', ['--noEmit'])),
+      )),
+    );
+  }
   const output = checks.map((check) => check.all ?? '').join('\n');
   const failed = checks.some((check) => check.exitCode !== 0);
   if (failed && !optionSets.some((set) => output.includes(`apps/e2e-${set.id}/`))) {
@@ -110,7 +133,10 @@ async function prepare(): Promise<void> {
   await takeLock();
   const started = Date.now();
   const tarball = await packTool();
-  await prepareWorkspace(tarball, optionSets);
+  // every line's workspace anew, and nothing above them that module resolution could find
+  await rm(workspaceDir, { recursive: true, force: true });
+  // one line after the other: each install takes both cores
+  for (const [line, sets] of byLine(optionSets)) await prepareWorkspace(tarball, line, sets);
   const installed = Date.now();
   await buildAll();
   const built = Date.now();

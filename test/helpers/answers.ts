@@ -11,6 +11,7 @@ import {
   specOf,
   type Answers,
   type Framework,
+  type NodeLine,
   type OptionKey,
 } from '../../src/options.js';
 import type { Tree } from '../../src/tree.js';
@@ -21,12 +22,23 @@ export interface AnswerSet {
   answers: Answers;
 }
 
+/**
+ * The Node.js lines every other option value is tested on: the oldest and the newest. The lines
+ * between get the all-on set of each framework (`lineSets`); src/versions.ts gives 22 the
+ * versions of 24 and 26, and a unit test renders every line.
+ */
+export const pairedNodeLines = ['20', '26'] as const satisfies readonly NodeLine[];
+
+/** the line the all-on sets also run on, beside the paired ones */
+export const allOnNodeLine: NodeLine = '24';
+
 function valuesOf(key: (typeof optionKeys)[number]): unknown[] {
+  if (key === 'node') return [...pairedNodeLines];
   const spec = specOf(key);
   return spec.kind === 'choice' ? spec.choices.map((c) => c.value) : [true, false];
 }
 
-/** every combination of every option's values that breaks no rule */
+/** every combination of every option's values that breaks no rule (Node.js: `pairedNodeLines`) */
 export function allAnswerSets(): AnswerSet[] {
   let combos: Record<string, unknown>[] = [{}];
   for (const key of optionKeys) {
@@ -55,15 +67,16 @@ export const allOnAnswers = (framework: Framework): Answers =>
   ({ ...Object.fromEntries(optionKeys.map((k) => [k, onValue(k)])), framework }) as Answers;
 
 /**
- * `fastify-memory-...`: the values in option order, toggles as `flag` / `no-flag` (a flag is
- * lower case, as a package name must be)
+ * `fastify-node26-memory-...`: the values in option order, toggles as `flag` / `no-flag`, a
+ * number after its flag (a flag is lower case, as a package name must be)
  */
 export function shortId(answers: Answers): string {
   return optionKeys
     .map((key) => {
       const value = answers[key] as unknown;
       const { flag } = specOf(key);
-      return value === true ? flag : value === false ? `no-${flag}` : String(value);
+      if (typeof value === 'boolean') return value ? flag : `no-${flag}`;
+      return /^\d+$/.test(String(value)) ? `${flag}${String(value)}` : String(value);
     })
     .join('-');
 }
@@ -108,7 +121,8 @@ export function allPairs(): Answers[] {
 
 /**
  * The sets the test suites run, as DESIGN.md asks: every pair of option values in at least
- * one set, plus the defaults, all-off and all-on of each framework; only valid combinations.
+ * one set, plus the defaults, all-off and all-on of each framework (the all-on also on Node.js
+ * 24); only valid combinations.
  */
 export function coveringSets(): AnswerSet[] {
   const sets = new Map<string, Answers>();
@@ -119,6 +133,7 @@ export function coveringSets(): AnswerSet[] {
     add({ ...defaultAnswers(), framework });
     add({ ...Object.fromEntries(optionKeys.map((k) => [k, offValue(k)])), framework } as Answers);
     add(allOnAnswers(framework));
+    add({ ...allOnAnswers(framework), node: allOnNodeLine });
   }
   for (const answers of allPairs()) add(answers);
   return [...sets].map(([, answers]) => ({

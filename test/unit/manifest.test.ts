@@ -10,6 +10,7 @@ import {
   hashContent,
   manifestPath,
   readBase,
+  readManifest,
   type Manifest,
 } from '../../src/manifest.js';
 import { defaultAnswers, optionKeys, specOf } from '../../src/options.js';
@@ -137,5 +138,21 @@ describe('schema/perf-app.schema.json', () => {
     const withoutFiles: Partial<Manifest> = { ...good };
     delete withoutFiles.files;
     expect(validate(schema, withoutFiles)).not.toEqual([]);
+  });
+});
+
+describe('a manifest made before --node existed', () => {
+  it('stands for Node.js 20, what those projects were made for, not the default line', async () => {
+    const tree = await generateOnce('manifest-app', { ...defaultAnswers(), node: '26' });
+    const manifest = JSON.parse(contentOf(tree, manifestPath)) as Manifest;
+    const answers: Partial<Manifest['answers']> = { ...manifest.answers };
+    delete answers.node;
+    const root = await mkdtemp(join(tmpdir(), 'cpa-manifest-'));
+    try {
+      await writeFile(join(root, manifestPath), JSON.stringify({ ...manifest, answers }));
+      expect((await readManifest(root)).answers.node).toBe('20');
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

@@ -5,7 +5,7 @@ import { generate } from '../../src/generate.js';
 import { fillSlots } from '../../src/render/templates.js';
 import type { Tree } from '../../src/tree.js';
 import { techniques } from '../../src/techniques.js';
-import { versions } from '../../src/versions.js';
+import { node, versionOf, versions, type PackageName } from '../../src/versions.js';
 import { coveringSets, contentOf, generateOnce, textFiles } from '../helpers/answers.js';
 
 // how src/render.ts marks a slot in rendered text: `{{slot "name"}}` renders as this
@@ -170,12 +170,12 @@ describe.each(sets)('the project for $id', ({ answers }) => {
     for (const name of fromSchema) expect(readers, `${name} is never read`).toContain(`e.${name}`);
   });
 
-  it('writes a package.json: ESM, Node >= 20.19, sorted dependencies, versions from src/versions.ts', async () => {
+  it("writes a package.json: ESM, its Node.js line's engines, sorted dependencies, the line's versions from src/versions.ts", async () => {
     const pkg = packageJsonOf(await tree());
     expect(pkg.name).toBe('render-app');
     expect(pkg.type).toBe('module');
     expect(pkg.private).toBe(true);
-    expect(pkg.engines).toEqual({ node: '>=20.19' });
+    expect(pkg.engines).toEqual({ node: node[answers.node].engines });
     for (const script of ['dev', 'build', 'start', 'test', 'typecheck', 'lint'])
       expect(pkg.scripts, script).toHaveProperty(script);
     for (const field of ['dependencies', 'devDependencies'] as const) {
@@ -183,7 +183,7 @@ describe.each(sets)('the project for $id', ({ answers }) => {
       expect(names, `${field} are sorted`).toEqual([...names].sort());
       for (const [name, version] of Object.entries(pkg[field])) {
         expect(Object.keys(versions), `${name} is not in src/versions.ts`).toContain(name);
-        expect(version, name).toBe(versions[name as keyof typeof versions]);
+        expect(version, name).toBe(versionOf(name as PackageName, answers.node));
       }
     }
     const both = Object.keys(pkg.dependencies).filter((name) => name in pkg.devDependencies);

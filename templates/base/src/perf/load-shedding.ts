@@ -1,10 +1,5 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import {
-  monitorEventLoopDelay,
-  performance,
-  type EventLoopUtilization,
-  type IntervalHistogram,
-} from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 
 export interface LoadSheddingSettings {
@@ -15,6 +10,12 @@ export interface LoadSheddingSettings {
   /** what the 503 tells clients to wait before they ask again */
   retryAfterSeconds: number;
 }
+
+/**
+ * what monitorEventLoopDelay returns, by whatever name this line's @types/node gives it
+ * (IntervalHistogram in older ones, ELDHistogram in 26's)
+ */
+type EventLoopDelay = ReturnType<typeof monitorEventLoopDelay>;
 
 /** how often the event loop is measured: how soon shedding starts, and stops */
 const sampleIntervalMs = 500;
@@ -50,7 +51,7 @@ export class LoadShedder {
   readonly #settings: LoadSheddingSettings;
   readonly #logger: Logger;
   readonly #headers: OutgoingHttpHeaders;
-  readonly #delay: IntervalHistogram = monitorEventLoopDelay({ resolution: resolutionMs });
+  readonly #delay: EventLoopDelay = monitorEventLoopDelay({ resolution: resolutionMs });
   #utilization: EventLoopUtilization = performance.eventLoopUtilization();
   #timer?: NodeJS.Timeout;
   /** the share of requests refused, 0..1 */

@@ -9,7 +9,11 @@ const on = ServerResponse.prototype.on;
 
 let server: RunningServer;
 beforeAll(async () => {
-  ServerResponse.prototype.on = function (this: ServerResponse, event, listener) {
+  ServerResponse.prototype.on = function (
+    this: ServerResponse,
+    event: string | symbol,
+    listener: (...args: unknown[]) => void,
+  ) {
     const result = on.call(this, event, listener);
     const path = this.req?.url?.split('?')[0] ?? '';
     if (event === 'close')

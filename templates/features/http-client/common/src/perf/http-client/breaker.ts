@@ -45,7 +45,7 @@ export class Breakers {
   constructor(
     private readonly options: CircuitOptions,
     /** which errors count against the upstream; others (a 404) pass through uncounted */
-    private readonly isFailure: (error: Error) => boolean,
+    private readonly isFailure: (error: unknown) => boolean,
     private readonly logger: Logger,
   ) {}
 

@@ -20,7 +20,7 @@ export class UpstreamError extends Error {
 }
 
 // POOL-7: what counts against an upstream's circuit: no answer at all, or a 5xx
-const isUpstreamFailure = (error: Error) =>
+const isUpstreamFailure = (error: unknown) =>
   error instanceof UpstreamError && (error.status === undefined || error.status >= 500);
 
 export interface JsonRequest {

@@ -2,13 +2,18 @@ import { subscribe } from 'node:diagnostics_channel';
 import { context } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { NodeSDK, tracing } from '@opentelemetry/sdk-node';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  type Sampler,
+} from '@opentelemetry/sdk-trace';
 import type { Config } from '../../config.js';
 import { instrumentations } from './instrumentations.js';
 
 type TracingConfig = Config['tracing'];
-
-const { AlwaysOffSampler, AlwaysOnSampler, ParentBasedSampler, TraceIdRatioBasedSampler } = tracing;
 
 // OBS-4: the samplers OTEL_TRACES_SAMPLER names. A parent-based one follows the caller's
 // decision (the `traceparent` header), so a trace is kept or dropped whole across services.
@@ -20,7 +25,7 @@ const samplers = {
   parentbased_always_off: () => new ParentBasedSampler({ root: new AlwaysOffSampler() }),
   parentbased_traceidratio: (ratio) =>
     new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) }),
-} satisfies Record<TracingConfig['sampler'], (ratio: number) => tracing.Sampler>;
+} satisfies Record<TracingConfig['sampler'], (ratio: number) => Sampler>;
 
 let sdk: NodeSDK | undefined;
 
