@@ -92,6 +92,19 @@ export function versionOf(name: PackageName, line: NodeLine): string {
 }
 
 /**
+ * Packages a project does not name itself, held below the newest release its dependency's range
+ * allows on a line whose engines that release leaves out, through the manager's `overrides`
+ * (pnpm: `pnpm.overrides`, yarn: `resolutions`), where the project depends on `via`: fastify 5
+ * takes any light-my-request 6, and 6.8 needs cookie 2, which needs Node.js 22 (an install with
+ * `--engine-strict` on 20 fails, and a plain one warns). 6.6.0 takes cookie 1 (Node.js 18).
+ */
+export const heldBack: Partial<
+  Record<NodeLine, Record<string, { version: string; via: PackageName }>>
+> = {
+  '20': { 'light-my-request': { version: '6.6.0', via: 'fastify' } },
+};
+
+/**
  * RUN-4: per Node.js line, what a project declares (`engines` in package.json: the newest floor
  * its dependencies' engines set), the release its Dockerfile runs (the line's latest, inside
  * that range; a test checks it), and the ECMAScript its TypeScript compiles for and types

@@ -9,7 +9,7 @@ import { templatesDir } from '../paths.js';
 import { techniques } from '../techniques.js';
 import type { Tree } from '../tree.js';
 import type { NodeLine } from '../options.js';
-import { node, versionOf, type PackageName } from '../versions.js';
+import { heldBack, node, versionOf, type PackageName } from '../versions.js';
 import { envOf, envSpelling } from './env.js';
 import { contributionsOf, preloadsOf, type Project } from './project.js';
 import { alignTables } from './tidy.js';
@@ -74,6 +74,20 @@ export function renderPackageJson(tree: Tree, project: Project): void {
   ).sort(([a], [b]) => (a < b ? -1 : 1));
   const allowed = installScripts.filter(([, runs]) => runs).map(([name]) => name);
   const ignored = installScripts.filter(([, runs]) => !runs).map(([name]) => name);
+  const dependencies = sortedRecord(
+    project.features.flatMap((f) => [
+      ...(f.dependencies?.(project.answers) ?? []),
+      ...contributionsOf(f, project).flatMap((contribution) => contribution.dependencies ?? []),
+    ]),
+    project.answers.node,
+  );
+  // releases held back on this line (see `heldBack`), in the manager's field for them
+  const overrides = Object.fromEntries(
+    Object.entries(heldBack[project.answers.node] ?? {})
+      .filter(([, { via }]) => via in dependencies)
+      .map(([name, { version }]) => [name, version]),
+  );
+  const held = Object.keys(overrides).length > 0;
   const pkg = {
     name: project.name,
     version: '0.1.0',
@@ -82,25 +96,25 @@ export function renderPackageJson(tree: Tree, project: Project): void {
     engines: { node: node[project.answers.node].engines },
     packageManager: packageManagerField(pm),
     scripts: scriptsOf(project),
-    dependencies: sortedRecord(
-      project.features.flatMap((f) => [
-        ...(f.dependencies?.(project.answers) ?? []),
-        ...contributionsOf(f, project).flatMap((contribution) => contribution.dependencies ?? []),
-      ]),
-      project.answers.node,
-    ),
+    dependencies,
     devDependencies: sortedRecord(
       project.features.flatMap((f) => f.devDependencies?.(project.answers) ?? []),
       project.answers.node,
     ),
+    ...(pm === 'npm' && held && { overrides }),
     // which install scripts run: pnpm and yarn run none by default
     ...(pm === 'pnpm' && {
-      pnpm: { onlyBuiltDependencies: allowed, ignoredBuiltDependencies: ignored },
+      pnpm: {
+        onlyBuiltDependencies: allowed,
+        ignoredBuiltDependencies: ignored,
+        ...(held && { overrides }),
+      },
     }),
     ...(pm === 'yarn' && {
       dependenciesMeta: Object.fromEntries(
         installScripts.map(([name, runs]) => [name, { built: runs }]),
       ),
+      ...(held && { resolutions: overrides }),
     }),
   };
   tree.add('package.json', `${JSON.stringify(pkg, null, 2)}\n`, 'base');

@@ -5,7 +5,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
-import { nodeLineOf, nodeLines, type NodeLine } from '../../src/options.js';
+import type { PackageManager } from '../../src/args.js';
+import { generate } from '../../src/generate.js';
+import {
+  defaultAnswers,
+  nodeLineOf,
+  nodeLines,
+  type Answers,
+  type NodeLine,
+} from '../../src/options.js';
 import { node, versionOf, versions, type PackageName } from '../../src/versions.js';
 import { allOnAnswers, contentOf, generateOnce } from '../helpers/answers.js';
 import { repoRoot } from '../helpers/cli.js';
@@ -105,6 +113,32 @@ describe.each(nodeLines)('a project for Node.js %s', (line) => {
       answers: { node: string };
     };
     expect(manifest.answers.node).toBe(line);
+  });
+});
+
+describe('a release held back on a line whose engines the newest leaves out', () => {
+  const packageJson = async (answers: Partial<Answers>, pm: PackageManager = 'npm') => {
+    const tree = await generate('held-app', { ...defaultAnswers(), ...answers }, [], pm);
+    return JSON.parse(contentOf(tree, 'package.json')) as Record<string, unknown>;
+  };
+
+  it("holds fastify's light-my-request at 6.6 on Node.js 20, in each manager's field", async () => {
+    const pin = { 'light-my-request': '6.6.0' };
+    expect((await packageJson({ node: '20' })).overrides).toEqual(pin);
+    expect((await packageJson({ node: '20' }, 'pnpm')).pnpm).toMatchObject({ overrides: pin });
+    expect((await packageJson({ node: '20' }, 'yarn')).resolutions).toEqual(pin);
+  });
+
+  it('holds nothing where the project does not depend on fastify, or on a newer line', async () => {
+    for (const answers of [
+      { node: '20', framework: 'express' },
+      { node: '20', framework: 'hono' },
+      { node: '22', framework: 'fastify' },
+      { node: '26', framework: 'fastify' },
+    ] as const) {
+      const pkg = await packageJson(answers);
+      expect(pkg, JSON.stringify(answers)).not.toHaveProperty('overrides');
+    }
   });
 });
 
