@@ -4,7 +4,7 @@
 import { execa, type ResultPromise } from 'execa';
 import { Redis } from 'ioredis';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { answersToFlags, type NodeLine } from '../../src/options.js';
 import type { OptionSet } from '../e2e/sets.js';
@@ -152,6 +152,25 @@ export async function prepareWorkspace(
     for (let set = rest.shift(); set; set = rest.shift()) await create(set);
   };
   await Promise.all([worker(), worker()]);
+  // npm reads `overrides` only in the root package.json: the apps' go up to the workspace's
+  const overrides: Record<string, string> = {};
+  for (const set of sets) {
+    const app = JSON.parse(await readFile(join(appDir(set), 'package.json'), 'utf8')) as {
+      overrides?: Record<string, string>;
+    };
+    for (const [name, version] of Object.entries(app.overrides ?? {})) {
+      if ((overrides[name] ??= version) !== version)
+        throw new Error(`two apps override ${name} differently: ${overrides[name]}, ${version}`);
+    }
+  }
+  await writeFile(
+    join(workspace, 'package.json'),
+    JSON.stringify(
+      { name: 'e2e-workspace', private: true, workspaces: ['apps/*'], overrides },
+      null,
+      2,
+    ),
+  );
   const node = await nodeBinary(line);
   const install = await execa(
     node,
