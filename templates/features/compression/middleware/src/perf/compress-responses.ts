@@ -64,11 +64,15 @@ export function compressResponses(settings: CompressionSettings): NodeMiddleware
  */
 function drainOnceFromWhereHeld(res: ServerResponse): void {
   const once = res.once;
-  res.once = function onceHeld(this: ServerResponse, event, listener) {
+  res.once = function onceHeld(
+    this: ServerResponse,
+    event: string | symbol,
+    listener: (...args: unknown[]) => void,
+  ) {
     if (event !== 'drain') return once.call(this, event, listener);
     const oneTime = function (this: EventEmitter, ...args: unknown[]) {
       this.removeListener('drain', oneTime);
-      (listener as (...args: unknown[]) => void).apply(this, args);
+      listener.apply(this, args);
     };
     return this.on('drain', oneTime);
   } as ServerResponse['once'];
