@@ -6,13 +6,22 @@ import { execa } from 'execa';
 import { cp, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { appDir, boot, createFromTarball, workDir, workspaceDir } from '../helpers/e2e.js';
+import {
+  appDir,
+  boot,
+  createFromTarball,
+  lineEnv,
+  lineWorkspace,
+  workDir,
+} from '../helpers/e2e.js';
 import { pictureOf } from '../helpers/fs.js';
 import { defaultSetIds, optionSets } from './sets.js';
 
 const sets = optionSets.filter((set) => defaultSetIds.has(set.id));
-const regenDir = join(workspaceDir, 'regen');
-afterAll(() => rm(regenDir, { recursive: true, force: true }));
+/** beside the apps of the set's line, so that it resolves what their install hoisted there */
+const regenDir = (set: (typeof sets)[number]) =>
+  join(lineWorkspace(set.answers.node), `regen-${set.answers.framework}`);
+afterAll(() => Promise.all(sets.map((set) => rm(regenDir(set), { recursive: true, force: true }))));
 
 async function tool(cwd: string, args: string[]) {
   const tarball = (await readdir(workDir)).find((name) => name.endsWith('.tgz'));
@@ -27,10 +36,16 @@ const source = async (dir: string) =>
   );
 
 describe.each(sets)('$answers.framework', (set) => {
-  // inside the workspace, so the app resolves the packages its install hoisted there
-  const dir = join(regenDir, set.answers.framework, 'api');
+  // inside the line's workspace, so the app resolves the packages its install hoisted there,
+  // and npm, npx and the app run on that line's Node.js
+  const dir = join(regenDir(set), 'api');
   const run = (command: string, args: string[]) =>
-    execa(command, args, { cwd: dir, reject: false, all: true, env: { CI: 'true' } });
+    execa(command, args, {
+      cwd: dir,
+      reject: false,
+      all: true,
+      env: { CI: 'true', ...lineEnv(dir) },
+    });
 
   it('add --workers --tracing otlp, route orders --cached, route notes --method POST: checked, tested, answering', async () => {
     await mkdir(dir, { recursive: true });
