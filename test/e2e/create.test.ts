@@ -41,7 +41,7 @@ describe('npm create perf-app my-api --yes', () => {
     expect(output).toContain('cd my-api');
     expect(output).toContain('npm run dev');
     expect(output).toMatch(
-      /npx create-perf-app@\d+\.\d+\.\d+ my-api --framework fastify --cache memory .*--pm npm$/m,
+      /npx create-perf-app@\d+\.\d+\.\d+ my-api --framework fastify --node \d+ --cache memory .*--pm npm$/m,
     );
   });
 
