@@ -4,57 +4,12 @@ import type { EnvVar, Feature } from './types.js';
 
 const traced = (answers: Answers) => answers.tracing === 'otlp';
 
-/** OBS-2: what traces each framework's routes; Hono has no instrumentation, so ours */
-const routeTracing: Record<Framework, { packages: PackageName[]; scope: string }> = {
-  fastify: { packages: ['@fastify/otel'], scope: '@fastify/otel' },
-  express: {
-    packages: ['@opentelemetry/instrumentation-express'],
-    scope: '@opentelemetry/instrumentation-express',
-  },
-  hono: { packages: [], scope: 'hono' },
+/** OBS-2: what traces each framework's routes (its routes.ts); Hono has none, so ours */
+const routePackages: Record<Framework, PackageName[]> = {
+  fastify: ['@fastify/otel'],
+  express: ['@opentelemetry/instrumentation-express'],
+  hono: [],
 };
-
-const frameworkInstrumentation: Record<Framework, { imports: string[]; entries: string[] }> = {
-  fastify: {
-    imports: ["import { FastifyOtelInstrumentation } from '@fastify/otel';"],
-    entries: [
-      [
-        "// the request span names the route; a span per hook (compression's onSend) and one for",
-        "// the handler made three of them, and the route's own work has its withSpan span",
-        'new FastifyOtelInstrumentation({',
-        '  registerOnInitialization: true,',
-        '  instrumentHooks: false,',
-        '  instrumentHandler: false,',
-        '  ignorePaths: ({ url }) => isProbe(url),',
-        '}),',
-      ].join('\n'),
-    ],
-  },
-  express: {
-    imports: [
-      "import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';",
-    ],
-    entries: [
-      [
-        "// the route's handler only: a span per middleware (jsonParser, compression) and per",
-        '// router (each is one app.use) came on every request',
-        'new ExpressInstrumentation({',
-        '  ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER],',
-        '}),',
-      ].join('\n'),
-    ],
-  },
-  hono: {
-    imports: [],
-    entries: ["// Hono's routes: the traceRoutes() middleware in src/app.ts (hono-routes.ts)"],
-  },
-};
-
-// the libraries of the other options are added by each (`contributes` in its feature file)
-function instrumentationSlots(answers: Answers) {
-  const { imports, entries } = frameworkInstrumentation[answers.framework];
-  return { 'tracing.imports': imports, 'tracing.instrumentations': entries };
-}
 
 function packages(answers: Answers): PackageName[] {
   return [
@@ -65,17 +20,8 @@ function packages(answers: Answers): PackageName[] {
     '@opentelemetry/exporter-trace-otlp-proto',
     '@opentelemetry/instrumentation-http',
     'import-in-the-middle',
-    ...routeTracing[answers.framework].packages,
+    ...routePackages[answers.framework],
   ];
-}
-
-/**
- * The project's own tracing test: the instrumentation of the framework's routes. Each option
- * with sample routes adds them, with the clients whose spans a request must hold and its own
- * span (`tracing.routes` in its `contributes`).
- */
-function tracedRoutes(answers: Answers): string[] {
-  return [`const routeScope = '${routeTracing[answers.framework].scope}';`];
 }
 
 /** the route `npm run bench` compares with tracing off and on: one that does real work */
@@ -117,37 +63,19 @@ const env: EnvVar[] = [
   },
 ];
 
-const readmeSection = (answers: Answers) =>
-  [
-    '',
-    '## Tracing',
-    '',
-    'OpenTelemetry starts before the app: `npm start`, `npm run dev` and the Dockerfile load',
-    '`src/perf/tracing/register.ts` with `node --import`, so the libraries the app uses are',
-    'patched as they load (`src/perf/tracing/instrumentations.ts` lists them: incoming HTTP,',
-    `the ${answers.framework} routes, and each client the app has). Spans go over OTLP/HTTP to`,
-    '`OTEL_EXPORTER_OTLP_ENDPOINT`; the other standard variables (`OTEL_EXPORTER_OTLP_HEADERS`,',
-    '`OTEL_RESOURCE_ATTRIBUTES`, `OTEL_BSP_*`, `OTEL_SDK_DISABLED=true`) work too. `/health` and',
-    '`/ready` are not traced. Sampling is parent-based: a request that arrives with a',
-    "`traceparent` keeps its caller's choice, others are kept at `OTEL_TRACES_SAMPLER_ARG`.",
-    '`withSpan(name, attributes, fn)` (`src/perf/spans.ts`) adds a span of your own. On',
-    'SIGTERM the spans still buffered are sent before the process exits.',
-  ].join('\n');
-
 /** OBS-1..4: OpenTelemetry, loaded before the app */
 export const tracing: Feature = {
   id: 'tracing',
   applies: traced,
-  layers: (answers) => [
-    'features/tracing/otlp',
-    ...(answers.framework === 'hono' ? ['features/tracing/hono'] : []),
-  ],
+  // the framework's layer holds the instrumentation of its routes (routes.ts)
+  layers: (answers) => ['features/tracing/otlp', `features/tracing/${answers.framework}`],
   dependencies: packages,
   // the OTLP exporter's protobufjs has a postinstall that only checks its own versions
   installScripts: () => ({ protobufjs: false }),
   // the project's tracing test reads the spans the app exports in protobuf
   devDependencies: () => ['protobufjs'],
   preload: () => ['perf/tracing/register'],
+  readme: () => ['features/tracing/readme/section.md'],
   env: () => env,
   slots: (answers) => ({
     'config.imports': ["import { ratio, samplers, tracingSettings } from './settings/tracing.js';"],
@@ -156,17 +84,11 @@ export const tracing: Feature = {
     'context.create': [
       [
         '// OBS-1: closed last, so that the spans of the whole shutdown are sent',
-        'lifecycle.onClose(() => stopTracing(config.tracing.flushTimeoutMs));',
+        'lifecycle.onClose(stopTracing);',
       ].join('\n'),
     ],
-    // the job worker's spans too, once its last job has ended
-    'worker.imports': ["import { stopTracing } from './perf/tracing/sdk.js';"],
-    'worker.close': ['await stopTracing(config.tracing.flushTimeoutMs);'],
-    ...instrumentationSlots(answers),
-    'tracing.routes': tracedRoutes(answers),
     'bench.imports': ["import { tracingRows } from './tracing.js';"],
     'bench.suites': [`rows.push(...(await tracingRows('${benchPath(answers)}')));`],
-    'readme.sections': [readmeSection(answers)],
   }),
   // RUN-4: a collector beside the app in compose.yaml (deploy/otel-collector.yaml)
   deploy: () => ({

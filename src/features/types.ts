@@ -11,8 +11,6 @@ export type SharedSlot =
   | 'context.fields'
   | 'context.values'
   | 'test.env' // settings the project's own tests run with
-  | 'worker.imports' // src/worker.ts, the job worker (--jobs bullmq): what it closes at shutdown
-  | 'worker.close'
   | 'readme.routes' // rows of the README's route table
   | 'readme.sections' // sections of the README about a feature
   | 'bench.imports' // bench/run.ts: each feature's rows of `npm run bench`

@@ -1,6 +1,9 @@
 import { SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
 import { appName } from '../config.js';
 
+// the job worker stops tracing through here, whether or not the project traces
+export { stopTracing } from './tracing/sdk.js';
+
 export type SpanAttributes = Attributes;
 
 const tracer = trace.getTracer(appName);

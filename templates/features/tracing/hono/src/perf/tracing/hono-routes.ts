@@ -2,8 +2,9 @@ import { context, trace } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import type { MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
+import { routeScope } from './routes.js';
 
-const tracer = trace.getTracer('hono');
+const tracer = trace.getTracer(routeScope);
 
 /**
  * OBS-2: Hono has no OpenTelemetry instrumentation of its own (the community's @hono/otel opens

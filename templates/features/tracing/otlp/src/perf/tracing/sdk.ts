@@ -28,9 +28,12 @@ const samplers = {
 } satisfies Record<TracingConfig['sampler'], (ratio: number) => Sampler>;
 
 let sdk: NodeSDK | undefined;
+/** TRACING_FLUSH_TIMEOUT_MS, for stopTracing */
+let flushTimeoutMs = 0;
 
 /** OBS-1: once, from the preload (register.ts), before the app's modules load */
 export function startTracing(config: TracingConfig): void {
+  flushTimeoutMs = config.flushTimeoutMs;
   sdk = new NodeSDK({
     serviceName: config.serviceName,
     // OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT, or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, with
@@ -59,17 +62,17 @@ function nameAfterRoute(message: unknown): void {
 }
 
 /**
- * RUN-2: sends the spans still buffered, at shutdown, once the last request has ended; waits at
- * most `timeoutMs` for a collector that does not answer. Does nothing when the app runs without
- * the preload (as in its own tests).
+ * RUN-2: sends the spans still buffered, at shutdown, once the last request (or job) has ended;
+ * waits at most TRACING_FLUSH_TIMEOUT_MS for a collector that does not answer. Does nothing when
+ * the process runs without the preload (as in the project's own tests).
  */
-export async function stopTracing(timeoutMs: number): Promise<void> {
+export async function stopTracing(): Promise<void> {
   const stopping = sdk?.shutdown();
   sdk = undefined;
   if (!stopping) return;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, timeoutMs);
+    timer = setTimeout(resolve, flushTimeoutMs);
   });
   await Promise.race([stopping, deadline]);
   clearTimeout(timer);

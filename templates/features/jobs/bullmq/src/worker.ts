@@ -6,7 +6,7 @@ import { loadConfigOrExit } from './config.js';
 import { startJobWorker } from './perf/jobs/worker.js';
 import { createLogger } from './perf/logger.js';
 import { closeOnExit } from './perf/shutdown.js';
-{{slot "worker.imports"}}
+import { stopTracing } from './perf/spans.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config);
@@ -16,7 +16,8 @@ const worker = startJobWorker(config.jobs, logger);
 closeOnExit(
   async () => {
     await worker.close();
-    {{slot "worker.close"}}
+    // OBS-1: the spans of the last jobs, when the project traces
+    await stopTracing();
   },
   {
     timeoutMs: config.shutdownTimeoutMs,

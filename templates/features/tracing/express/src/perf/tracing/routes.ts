@@ -1,0 +1,17 @@
+import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
+import type { NodeSDKConfiguration } from '@opentelemetry/sdk-node';
+
+/** the instrumentation scope of the route spans, as the project's tracing test finds them */
+export const routeScope = '@opentelemetry/instrumentation-express';
+
+/**
+ * OBS-2: Express's routes, the handler only: a span per middleware (jsonParser, compression)
+ * and per router (each is one `app.use`) came on every request.
+ */
+export function routeInstrumentations(): NodeSDKConfiguration['instrumentations'] {
+  return [
+    new ExpressInstrumentation({
+      ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER],
+    }),
+  ];
+}
