@@ -19,11 +19,10 @@
  */
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, waitUntilAnswering } from '../test/helpers/net.js';
-import { median } from './stats.js';
+import { cpuSeconds, median } from './stats.js';
 
 const [dirA, dirB, path = '/api/catalog?page=1', ...headerArgs] = process.argv.slice(2);
 if (!dirA || !dirB) {
@@ -36,9 +35,6 @@ const connections = Number(process.env['BENCH_CONNECTIONS'] ?? 50);
 const serverCpu = process.env['BENCH_SERVER_CPU'] ?? '0';
 const loadCpu = process.env['BENCH_LOAD_CPU'] ?? '1';
 const wrkScript = fileURLToPath(new URL('wrk-statuses.lua', import.meta.url));
-/** clock ticks per second, the unit of /proc/PID/stat's CPU times */
-const ticks = Number(spawnSync('getconf', ['CLK_TCK']).stdout.toString().trim() || 100);
-
 const children: ChildProcess[] = [];
 process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
 
@@ -68,12 +64,6 @@ async function startApp(dir: string): Promise<{ url: string; pid: number }> {
 }
 
 /** utime + stime of a process, in seconds */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // the fields after the command name, which is in parentheses and may hold spaces
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / ticks;
-}
 
 /** one wrk burst; resolves to the requests it made and their statuses */
 function burst(url: string, duration: number): { requests: number; statuses: string } {

@@ -26,8 +26,8 @@
  * Everything listens and connects on 127.0.0.1. Every process it starts is stopped by its pid.
  */
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -35,6 +35,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import zlib from 'node:zlib';
 import { freePort, waitUntilAnswering } from '../test/helpers/net.js';
+import { cpuSeconds, rssBytes } from './stats.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const clients = env('BENCH_CLIENTS', 20);
@@ -77,20 +78,7 @@ const kinds: Kind[] = (
   ] satisfies Kind[]
 ).filter((kind) => !only || only.includes(kind.name));
 
-const ticks = Number(spawnSync('getconf', ['CLK_TCK']).stdout.toString().trim() || 100);
 const mb = 1024 * 1024;
-
-/** utime + stime of a process, in seconds */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / ticks;
-}
-
-function rssBytes(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? 0) * 1024;
-}
 
 // JSON lines of words drawn from a small vocabulary by a fixed generator: about 4:1 for
 // gzip, a bit more for brotli, and the same bytes on every run

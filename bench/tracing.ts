@@ -37,9 +37,8 @@
  * was not 200). Every process it starts is stopped by its pid before it exits.
  */
 
-import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -47,15 +46,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, waitUntilAnswering } from '../test/helpers/net.js';
-import { median } from './stats.js';
+import { cpuSeconds, median } from './stats.js';
 
 const frameworks = ['fastify', 'express', 'hono'] as const;
 type Framework = (typeof frameworks)[number];
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const wrkScript = fileURLToPath(new URL('wrk-statuses.lua', import.meta.url));
-const ticks = Number(spawnSync('getconf', ['CLK_TCK']).stdout.toString().trim() || 100);
-
 const settings = {
   appsDir: process.env['BENCH_APPS_DIR'],
   frameworks: (process.env['BENCH_FRAMEWORKS'] ?? frameworks.join(','))
@@ -156,11 +153,6 @@ async function boot(dir: string, variant: Variant, receiver: string): Promise<Se
 }
 
 /** utime + stime of a process, in seconds */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / ticks;
-}
 
 /** one wrk burst, run without blocking this process (the receiver answers the exports) */
 async function burst(url: string, seconds: number, warmUp = false): Promise<number> {

@@ -5,7 +5,6 @@
 
 import { execa } from 'execa';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -13,6 +12,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { brotliCompressSync, constants, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { cpuSeconds, rssBytes } from '../../bench/stats.js';
 import { appDir, boot } from '../helpers/e2e.js';
 import { onePer, optionSets } from './sets.js';
 
@@ -99,19 +99,6 @@ const compressedStreams = onePer(
 );
 
 const mb = 1024 * 1024;
-const ticks = 100;
-
-/** utime + stime of a process, in seconds (clock ticks of 1/100 s on Linux) */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / ticks;
-}
-
-function rssBytes(pid: number): number {
-  const kb = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return Number(kb) * 1024;
-}
 
 // 16 MB of JSON lines that compress about 4:1, the same on every run
 function textFile(size: number): Buffer {
