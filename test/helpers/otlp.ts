@@ -1,71 +1,14 @@
 // a collector's OTLP/HTTP receiver on loopback for the end-to-end suite: the built apps export
 // their spans to it as they would to a real collector (tracing.test.ts, topology.test.ts).
 
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import protobuf from 'protobufjs';
 import { expect } from 'vitest';
+import {
+  otlpReceiver as projectReceiver,
+  type ReceivedSpan,
+} from '../../templates/features/tracing/otlp/test/otlp-receiver.js';
 
-/** a span as the tests read it, flattened from an OTLP export */
-export interface Span {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  /** the instrumentation (or tracer) that made it */
-  scope: string;
-  attributes: Record<string, unknown>;
-  /** the attributes of the process that sent it: service.name, service.instance.id, ... */
-  resource: Record<string, unknown>;
-}
-
-// the part of OTLP's trace messages (opentelemetry-proto, trace/v1) the tests read: the apps
-// export protobuf, and a decoder skips the fields it is not told of
-const { root } = protobuf.parse(`
-  syntax = "proto3";
-  message ExportTraceServiceRequest { repeated ResourceSpans resource_spans = 1; }
-  message ResourceSpans { Resource resource = 1; repeated ScopeSpans scope_spans = 2; }
-  message Resource { repeated KeyValue attributes = 1; }
-  message ScopeSpans { InstrumentationScope scope = 1; repeated Span spans = 2; }
-  message InstrumentationScope { string name = 1; }
-  message Span {
-    bytes trace_id = 1;
-    bytes span_id = 2;
-    bytes parent_span_id = 4;
-    string name = 5;
-    repeated KeyValue attributes = 9;
-  }
-  message KeyValue { string key = 1; AnyValue value = 2; }
-  message AnyValue {
-    oneof value { string string_value = 1; bool bool_value = 2; int64 int_value = 3; double double_value = 4; }
-  }
-`);
-const exportRequest = root.lookupType('ExportTraceServiceRequest');
-
-type OtlpValue = Record<string, unknown>;
-type OtlpAttributes = { key: string; value?: OtlpValue }[];
-interface OtlpExport {
-  resourceSpans?: {
-    resource?: { attributes?: OtlpAttributes };
-    scopeSpans?: {
-      scope?: { name?: string };
-      spans?: {
-        traceId: Uint8Array;
-        spanId: Uint8Array;
-        parentSpanId?: Uint8Array;
-        name: string;
-        attributes?: OtlpAttributes;
-      }[];
-    }[];
-  }[];
-}
-
-// an attribute's value is an object with one key naming its type: { stringValue: 'x' }
-const flatten = (attributes: OtlpAttributes = []) =>
-  Object.fromEntries(attributes.map(({ key, value = {} }) => [key, Object.values(value)[0]]));
-
-const hex = (bytes?: Uint8Array) =>
-  bytes && bytes.length > 0 ? Buffer.from(bytes).toString('hex') : undefined;
+/** a span as the tests read it: the generated project's own receiver decodes them */
+export type Span = ReceivedSpan;
 
 /** the path of an incoming request's span, without its query */
 export const pathOf = (span: Span): string =>
@@ -83,49 +26,16 @@ export const isIncoming = (span: Span): boolean =>
   span.scope === '@opentelemetry/instrumentation-http';
 
 /**
- * A receiver on a free loopback port that keeps every span it is sent (`/v1/traces`); any other
- * path answers `{"ok":true}`, so it also serves as a JSON upstream.
+ * The receiver a project with `--tracing otlp` tests itself with (its test/otlp-receiver.ts), on a
+ * free loopback port, with what the end-to-end tests ask of the spans it kept.
  */
 export async function otlpReceiver() {
-  const spans: Span[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      if (req.url === '/v1/traces') {
-        // int64 values as strings, as OTLP's JSON encoding has them
-        const message = exportRequest.decode(Buffer.concat(chunks));
-        const body = exportRequest.toObject(message, { longs: String }) as OtlpExport;
-        for (const { resource, scopeSpans = [] } of body.resourceSpans ?? []) {
-          const sender = flatten(resource?.attributes);
-          for (const { scope, spans: batch = [] } of scopeSpans) {
-            for (const { traceId, spanId, parentSpanId, name, attributes } of batch) {
-              spans.push({
-                traceId: hex(traceId) ?? '',
-                spanId: hex(spanId) ?? '',
-                ...(parentSpanId?.length ? { parentSpanId: hex(parentSpanId) } : {}),
-                name,
-                scope: scope?.name ?? '',
-                attributes: flatten(attributes),
-                resource: sender,
-              });
-            }
-          }
-        }
-        // an empty ExportTraceServiceResponse: all taken
-        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const receiver = await projectReceiver();
+  const { spans } = receiver;
   const incoming = (path: string) =>
     spans.filter((span) => isIncoming(span) && pathOf(span) === path);
   return {
-    url,
-    spans,
+    ...receiver,
     /** the spans of the trace of the (one) incoming request to `path` */
     traceOf(path: string): Span[] {
       const requests = incoming(path);
@@ -134,7 +44,6 @@ export async function otlpReceiver() {
     },
     /** the spans of every incoming request to `path` */
     incoming,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 

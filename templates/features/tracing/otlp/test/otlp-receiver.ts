@@ -11,6 +11,8 @@ export interface ReceivedSpan {
   /** the instrumentation (or tracer) that made it */
   scope: string;
   attributes: Record<string, unknown>;
+  /** the attributes of the process that sent it: service.name, service.instance.id, ... */
+  resource: Record<string, unknown>;
 }
 
 // the part of OTLP's trace messages (opentelemetry-proto, trace/v1) the tests read: the app
@@ -18,7 +20,8 @@ export interface ReceivedSpan {
 const { root } = protobuf.parse(`
   syntax = "proto3";
   message ExportTraceServiceRequest { repeated ResourceSpans resource_spans = 1; }
-  message ResourceSpans { repeated ScopeSpans scope_spans = 2; }
+  message ResourceSpans { Resource resource = 1; repeated ScopeSpans scope_spans = 2; }
+  message Resource { repeated KeyValue attributes = 1; }
   message ScopeSpans { InstrumentationScope scope = 1; repeated Span spans = 2; }
   message InstrumentationScope { string name = 1; }
   message Span {
@@ -35,8 +38,10 @@ const { root } = protobuf.parse(`
 `);
 const exportRequest = root.lookupType('ExportTraceServiceRequest');
 
+type OtlpAttributes = { key: string; value?: Record<string, unknown> }[];
 interface OtlpExport {
   resourceSpans?: {
+    resource?: { attributes?: OtlpAttributes };
     scopeSpans?: {
       scope?: { name?: string };
       spans?: {
@@ -44,16 +49,23 @@ interface OtlpExport {
         spanId: Uint8Array;
         parentSpanId?: Uint8Array;
         name: string;
-        attributes?: { key: string; value?: Record<string, unknown> }[];
+        attributes?: OtlpAttributes;
       }[];
     }[];
   }[];
 }
 
+// an attribute's value is an object with one key naming its type: { stringValue: 'x' }
+const flatten = (attributes: OtlpAttributes = []) =>
+  Object.fromEntries(attributes.map(({ key, value = {} }) => [key, Object.values(value)[0]]));
+
 const hex = (bytes?: Uint8Array) =>
   bytes && bytes.length > 0 ? Buffer.from(bytes).toString('hex') : undefined;
 
-/** OBS-1: a collector's OTLP/HTTP receiver on loopback that keeps every span it is sent */
+/**
+ * OBS-1: a collector's OTLP/HTTP receiver on loopback that keeps every span it is sent
+ * (`/v1/traces`); any other path answers `{}`, so it also serves as a JSON upstream.
+ */
 export async function otlpReceiver() {
   const spans: ReceivedSpan[] = [];
   const server = createServer((req, res) => {
@@ -64,18 +76,18 @@ export async function otlpReceiver() {
         const message = exportRequest.decode(Buffer.concat(chunks));
         // int64 values as strings, as OTLP's JSON encoding has them
         const body = exportRequest.toObject(message, { longs: String }) as OtlpExport;
-        for (const resource of body.resourceSpans ?? []) {
-          for (const { scope, spans: batch } of resource.scopeSpans ?? []) {
-            for (const { traceId, spanId, parentSpanId, name, attributes = [] } of batch ?? []) {
+        for (const { resource, scopeSpans = [] } of body.resourceSpans ?? []) {
+          const sender = flatten(resource?.attributes);
+          for (const { scope, spans: batch = [] } of scopeSpans) {
+            for (const { traceId, spanId, parentSpanId, name, attributes } of batch) {
               spans.push({
                 traceId: hex(traceId) ?? '',
                 spanId: hex(spanId) ?? '',
                 parentSpanId: hex(parentSpanId),
                 name,
                 scope: scope?.name ?? '',
-                attributes: Object.fromEntries(
-                  attributes.map(({ key, value = {} }) => [key, Object.values(value)[0]]),
-                ),
+                attributes: flatten(attributes),
+                resource: sender,
               });
             }
           }
