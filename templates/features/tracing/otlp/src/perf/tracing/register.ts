@@ -1,46 +1,53 @@
 import { existsSync } from 'node:fs';
 import { register } from 'node:module';
 import { basename } from 'node:path';
-import { createAddHookMessageChannel } from 'import-in-the-middle';
-import { ConfigError, loadConfig, type Config } from '../../config.js';
-import { isClusterPrimary } from '../../settings/cluster.js';
-import { createLogger } from '../logger.js';
-import { startTracing } from './sdk.js';
+import { isMainThread } from 'node:worker_threads';
+import type { Config } from '../../config.js';
 
 // OBS-1: loaded with `node --import` before the app (`npm start`, `npm run dev` and the
 // Dockerfile do so). Libraries are patched as they load, so this must run before the app
-// imports any of them.
+// imports any of them. What it needs is imported only once it knows it traces.
 
-// the settings the app will read: .env first, then the environment
-if (existsSync('.env')) process.loadEnvFile('.env');
+async function startForThisProcess(): Promise<void> {
+  // the settings the app will read: .env first, then the environment
+  if (existsSync('.env')) process.loadEnvFile('.env');
 
-let config: Config | undefined;
-try {
-  config = loadConfig();
-} catch (error) {
-  // main.ts reports a bad setting in one line and exits; tracing has nothing to add
-  if (!(error instanceof ConfigError)) throw error;
-}
+  const { ConfigError, loadConfig } = await import('../../config.js');
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    // main.ts reports a bad setting in one line and exits; tracing has nothing to add
+    if (error instanceof ConfigError) return;
+    throw error;
+  }
 
-// OTEL_SDK_DISABLED=true, the standard switch, turns tracing off without a rebuild
-const disabled = process.env['OTEL_SDK_DISABLED']?.trim().toLowerCase() === 'true';
+  // OTEL_SDK_DISABLED=true, the standard switch, turns tracing off without a rebuild
+  if (process.env['OTEL_SDK_DISABLED']?.trim().toLowerCase() === 'true') return;
 
-// the server's cluster primary serves nothing: each worker it forks loads this file again (the
-// same --import) and traces its own requests (WORK-3). Only the server (main.js) forks; another
-// entry, such as the job worker, is one process whatever WEB_CONCURRENCY says, and traces.
-const isServer = /^main\.[cm]?[jt]s$/.test(basename(process.argv[1] ?? ''));
-const forksWorkers = config && isServer && isClusterPrimary(config.cluster);
+  // the server's cluster primary serves nothing: each worker it forks loads this file again (the
+  // same --import) and traces its own requests (WORK-3). Only the server (main.js) forks; another
+  // entry, such as the job worker, is one process whatever WEB_CONCURRENCY says, and traces.
+  const { isClusterPrimary } = await import('../../settings/cluster.js');
+  const isServer = /^main\.[cm]?[jt]s$/.test(basename(process.argv[1] ?? ''));
+  if (isServer && isClusterPrimary(config.cluster)) return;
 
-if (config && !disabled && !forksWorkers) {
   // ES modules are patched through a loader hook; it wraps only the modules the
   // instrumentations name, and the app waits until the hook knows every one of them
+  const { createAddHookMessageChannel } = await import('import-in-the-middle');
   const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
   register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
+  const { startTracing } = await import('./sdk.js');
   startTracing(config.tracing);
   await waitForAllMessagesAcknowledged();
   const { serviceName, endpoint, sampler, ratio } = config.tracing;
+  const { createLogger } = await import('../logger.js');
   createLogger(config).info(
     { serviceName, endpoint, sampler, ratio },
     'tracing: spans are exported over OTLP/HTTP',
   );
 }
+
+// a worker thread (the CPU pool's, WORK-2) inherits this --import: its work is traced in the
+// request that handed it over, so the thread starts no SDK of its own and loads nothing for it
+if (isMainThread) await startForThisProcess();
