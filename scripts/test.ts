@@ -3,8 +3,9 @@
 // end-to-end files, another the apps' own checks (test/e2e/apps.test.ts, the longest file).
 // One vitest process with both e2e projects ran them one after the other (vitest 4 schedules a
 // project that runs its files one at a time after the others), which took ten minutes more.
-// The first lane then runs the unit tests again on Node.js 26, the newest line the tool makes
-// projects for (the CLI tests run the CLI with the Node.js that runs them).
+// The first lane then runs the CLI tests again on Node.js 26, the newest line the tool makes
+// projects for: they run the built CLI with the Node.js that runs them. The other unit tests
+// render in memory, the same on every line.
 
 import { execa } from 'execa';
 import { join } from 'node:path';
@@ -13,14 +14,21 @@ import type { NodeLine } from '../src/options.js';
 import { prepareOnce, teardown } from '../test/e2e/global-setup.js';
 import { nodeBinary, repoRoot } from '../test/helpers/e2e.js';
 
-/** a vitest process: its projects, on the Node.js running this or on a line's */
+/**
+ * a vitest process: its projects (only the `files` of them, when given), on the Node.js running
+ * this or on a line's
+ */
 interface Run {
   projects: string[];
+  files?: string[];
   node?: NodeLine;
 }
 
 const lanes: { name: string; runs: Run[] }[] = [
-  { name: 'unit+e2e', runs: [{ projects: ['unit', 'e2e'] }, { projects: ['unit'], node: '26' }] },
+  {
+    name: 'unit+e2e',
+    runs: [{ projects: ['unit', 'e2e'] }, { projects: ['unit'], files: ['test/cli/'], node: '26' }],
+  },
   { name: 'apps', runs: [{ projects: ['e2e-apps'] }] },
 ];
 
@@ -44,11 +52,11 @@ for (const { runs } of lanes) {
   for (const { node } of runs) if (node) nodes.set(node, await nodeBinary(node));
 }
 
-async function runVitest(lane: string, { projects, node }: Run): Promise<number> {
+async function runVitest(lane: string, { projects, files = [], node }: Run): Promise<number> {
   const label = node ? `${lane} node ${node}` : lane;
   const run = execa(
     node ? (nodes.get(node) ?? 'node') : process.execPath,
-    [vitest, 'run', ...projects.flatMap((project) => ['--project', project])],
+    [vitest, 'run', ...projects.flatMap((project) => ['--project', project]), ...files],
     {
       // the workspace is ready: the lanes' global setup only checks it
       env: { E2E_PREPARED: '1', FORCE_COLOR: process.env['FORCE_COLOR'] ?? '0' },
