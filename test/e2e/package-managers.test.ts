@@ -1,9 +1,9 @@
 // The packed tool with --pm pnpm (hono, the defaults) and --pm yarn (express with the Redis
 // cache), each manager run through corepack from a folder of this test's own (`corepack enable
 // --install-directory`), never the machine's: the project is installed with that manager and
-// its lockfile, built, started with its start script, answers /health and a cached route, and
-// passes its own tests run by the manager. A manager missing from PATH is refused before
-// anything is written.
+// its lockfile, built, started with its start script, answers /health and a cached route,
+// type-checks in the manager's layout and runs tests through it. A manager missing from PATH is
+// refused before anything is written.
 
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
@@ -112,9 +112,15 @@ describe.each(managers)('--pm $pm', ({ pm, flags, lockfile, dev }) => {
     expect(stopped.exitCode, stopped.all).toBe(0);
   });
 
-  it(`passes its own tests, run by \`${pm} test\``, async () => {
-    const test = await run(['test']);
+  // every import of src/, test/ and bench/ resolves in the manager's layout (pnpm's is strict:
+  // a package the project does not declare is not found), and the test script runs; the whole
+  // suite of these two sets runs under npm in apps.test.ts
+  it(`type-checks in ${pm}'s layout, and runs its tests with \`${pm} test\``, async () => {
+    const typecheck = await run(['run', 'typecheck']);
+    expect(typecheck.exitCode, typecheck.all).toBe(0);
+    const test = await run(['test', 'test/health.test.ts', 'test/cache.test.ts']);
     expect(test.exitCode, test.all).toBe(0);
+    expect(stripVTControlCharacters(test.all)).toMatch(/Test Files +2 passed/);
   });
 });
 

@@ -15,18 +15,21 @@ if (isClusterPrimary(config.cluster)) {
   superviseWorkers(config, logger);
 } else {
   const { ListenError, startServer } = await import('./server.js');
+  const starting = startServer(config, logger);
+  // RUN-2: a SIGTERM is taken from here on, also while the server warms up (/health already
+  // answers then): the shutdown waits for the start to end, then closes what it opened
+  const closeNow = closeOnExit(async (delayMs) => (await starting).close(delayMs), {
+    timeoutMs: config.shutdownTimeoutMs,
+    logger,
+  });
   let server: RunningServer;
   try {
-    server = await startServer(config, logger);
+    server = await starting;
   } catch (error) {
     if (!(error instanceof ListenError)) throw error;
     console.error(error.message);
     process.exit(1);
   }
-  const closeNow = closeOnExit((delayMs) => server.close(delayMs), {
-    timeoutMs: config.shutdownTimeoutMs,
-    logger,
-  });
   logger.info({ url: server.url }, 'server listening');
   if (cluster.isWorker) {
     const { serveAsWorker } = await import('./perf/cluster/worker.js');

@@ -1,9 +1,13 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoize, invalidate } from '../src/perf/cache/memoize.js';
 import { MemoryStore, type CacheRecord } from '../src/perf/cache/store.js';
 import type { RunningServer } from '../src/server.js';
+import { testEnv } from './env.js';
 import { start } from './helpers.js';
+import { freePort } from './net.js';
 
 const get = (url: string, headers: Record<string, string> = {}) => fetch(url, { headers });
 const outcome = (res: Response) => res.headers.get('x-cache');
@@ -285,6 +289,34 @@ describe('freshness', () => {
     expect(outcome(await get(`${server.url}/api/items/11`))).toBe('HIT');
     expect(outcome(await get(`${server.url}/api/items/12`))).toBe('HIT');
     await server.close();
+  });
+
+  it('RUN-2, CACHE-10: a SIGTERM during the warm-up, once /health answers, still exits 0', async () => {
+    // /health answers as soon as the server listens; the warm-up (a second here) runs after
+    const port = await freePort();
+    const app = spawn('node', ['dist/main.js'], {
+      env: {
+        ...process.env,
+        ...testEnv(),
+        PORT: String(port),
+        ITEM_LOAD_MS: '1000',
+        CACHE_WARM_UP: '13',
+      },
+      stdio: 'ignore',
+    });
+    const exited = once(app, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    const health = `http://127.0.0.1:${port}/health`;
+    while (
+      !(await get(health).then(
+        (res) => res.ok,
+        () => false,
+      ))
+    )
+      await sleep(10);
+    expect((await get(`http://127.0.0.1:${port}/ready`)).status).toBe(503);
+    app.kill('SIGTERM');
+    // killed by the signal, it would exit with no code
+    expect(await exited).toEqual([0, null]);
   });
 
   it('CACHE-10: a bad warm-up list stops the server with a clear message', async () => {
