@@ -1,6 +1,8 @@
-// `npm test`, after build, lint and tsc: every vitest project, in two lanes side by side. The
-// end-to-end workspace is made once here, then one vitest process runs the unit tests and the
-// end-to-end files, another the apps' own checks (test/e2e/apps.test.ts, the longest file).
+// `npm test`, after build, lint and tsc: every vitest project, in two lanes side by side.
+// The end-to-end workspace is made once here, while the first lane runs the unit tests (they
+// need no workspace); then that lane runs the end-to-end files and the other lane the apps' own
+// checks (test/e2e/apps.test.ts, two sets at a time) and the end-to-end files that install
+// (regeneration, package managers), so that the two lanes end about together.
 // One vitest process with both e2e projects ran them one after the other (vitest 4 schedules a
 // project that runs its files one at a time after the others), which took ten minutes more.
 // The first lane then runs the CLI tests again on Node.js 26, the newest line the tool makes
@@ -15,21 +17,36 @@ import { prepareOnce, teardown } from '../test/e2e/global-setup.js';
 import { nodeBinary, repoRoot } from '../test/helpers/e2e.js';
 
 /**
- * a vitest process: its projects (only the `files` of them, when given), on the Node.js running
- * this or on a line's
+ * a vitest process: its projects (only the `files` of them when given, without `exclude`), on
+ * the Node.js running this or on a line's; `workspace`: it needs the end-to-end workspace
  */
 interface Run {
   projects: string[];
   files?: string[];
+  exclude?: string[];
   node?: NodeLine;
+  workspace?: boolean;
 }
+
+/** the end-to-end files the second lane runs after the apps */
+const installing = ['test/e2e/regenerate.test.ts', 'test/e2e/package-managers.test.ts'];
 
 const lanes: { name: string; runs: Run[] }[] = [
   {
     name: 'unit+e2e',
-    runs: [{ projects: ['unit', 'e2e'] }, { projects: ['unit'], files: ['test/cli/'], node: '26' }],
+    runs: [
+      { projects: ['unit'] },
+      { projects: ['e2e'], exclude: installing, workspace: true },
+      { projects: ['unit'], files: ['test/cli/'], node: '26' },
+    ],
   },
-  { name: 'apps', runs: [{ projects: ['e2e-apps'] }] },
+  {
+    name: 'apps',
+    runs: [
+      { projects: ['e2e-apps'], workspace: true },
+      { projects: ['e2e'], files: installing, workspace: true },
+    ],
+  },
 ];
 
 /** each line of a lane's output, with the lane's name in front once both lanes print */
@@ -46,17 +63,32 @@ function pipe(name: string, stream: NodeJS.ReadableStream | null, out: NodeJS.Wr
 const vitest = join(repoRoot, 'node_modules/vitest/vitest.mjs');
 
 const started = Date.now();
-await prepareOnce();
-const nodes = new Map<NodeLine, string>();
-for (const { runs } of lanes) {
-  for (const { node } of runs) if (node) nodes.set(node, await nodeBinary(node));
-}
+// `npm test` built dist/ before this: the pack takes it as it is, so the CLI tests that run
+// meanwhile never meet a dist/ being rewritten
+const workspace = prepareOnce({ built: true });
+// a failed preparation is reported by the first run that waits for it
+workspace.catch(() => undefined);
 
-async function runVitest(lane: string, { projects, files = [], node }: Run): Promise<number> {
+async function runVitest(lane: string, run: Run): Promise<number> {
+  const { projects, files = [], exclude = [], node } = run;
   const label = node ? `${lane} node ${node}` : lane;
-  const run = execa(
-    node ? (nodes.get(node) ?? 'node') : process.execPath,
-    [vitest, 'run', ...projects.flatMap((project) => ['--project', project]), ...files],
+  if (run.workspace) {
+    try {
+      await workspace;
+    } catch (error) {
+      console.error(`[${label}] the end-to-end workspace could not be made:`, error);
+      return 1;
+    }
+  }
+  const child = execa(
+    node ? await nodeBinary(node) : process.execPath,
+    [
+      vitest,
+      'run',
+      ...projects.flatMap((project) => ['--project', project]),
+      ...exclude.flatMap((file) => ['--exclude', file]),
+      ...files,
+    ],
     {
       // the workspace is ready: the lanes' global setup only checks it
       env: { E2E_PREPARED: '1', FORCE_COLOR: process.env['FORCE_COLOR'] ?? '0' },
@@ -64,9 +96,9 @@ async function runVitest(lane: string, { projects, files = [], node }: Run): Pro
       stdin: 'ignore',
     },
   );
-  pipe(label, run.stdout, process.stdout);
-  pipe(label, run.stderr, process.stderr);
-  const { exitCode } = await run;
+  pipe(label, child.stdout, process.stdout);
+  pipe(label, child.stderr, process.stderr);
+  const { exitCode } = await child;
   console.log(
     `[${label}] exited ${String(exitCode)} after ${Math.round((Date.now() - started) / 1000)} s`,
   );
@@ -81,5 +113,6 @@ const runs = lanes.map(async ({ name, runs: laneRuns }, index) => {
   return codes.every((code) => code === 0) ? 0 : 1;
 });
 const codes = await Promise.all(runs);
+await workspace.catch(() => undefined);
 await teardown();
 process.exitCode = codes.every((code) => code === 0) ? 0 : 1;

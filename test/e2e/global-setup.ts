@@ -129,10 +129,11 @@ export async function teardown(): Promise<void> {
   await rm(lockFile, { force: true });
 }
 
-async function prepare(): Promise<void> {
+/** `built`: dist/ is current (`npm test` builds first), so the pack does not build it again */
+async function prepare({ built: distBuilt = false } = {}): Promise<void> {
   await takeLock();
   const started = Date.now();
-  const tarball = await packTool();
+  const tarball = await packTool({ built: distBuilt });
   // every line's workspace anew, and nothing above them that module resolution could find
   await rm(workspaceDir, { recursive: true, force: true });
   // one line after the other: each install takes both cores
@@ -161,9 +162,9 @@ async function prepare(): Promise<void> {
 const shared = Symbol.for('create-perf-app.e2e-setup');
 type WithSetup = typeof globalThis & { [shared]?: Promise<void> };
 
-export function prepareOnce(): Promise<void> {
+export function prepareOnce(options: { built?: boolean } = {}): Promise<void> {
   const global = globalThis as WithSetup;
-  return (global[shared] ??= prepare());
+  return (global[shared] ??= prepare(options));
 }
 
 export default async function setup(): Promise<() => Promise<void>> {

@@ -5,7 +5,13 @@
 import { activeFeatures } from '../../src/features/index.js';
 import { layersOf } from '../../src/render/project.js';
 import { defaultAnswers, frameworks, optionKeys, type Answers } from '../../src/options.js';
-import { allOnAnswers, coveringSets, greedyCover, shortId } from '../helpers/answers.js';
+import {
+  allOnAnswers,
+  coveringSets,
+  greedyCover,
+  pairedNodeLines,
+  shortId,
+} from '../helpers/answers.js';
 
 export interface OptionSet {
   /** short and unique; the app's directory is `e2e-<id>` */
@@ -71,7 +77,11 @@ function traitsOf({ answers }: OptionSet): string[] {
 export const ownTestSets: OptionSet[] = (() => {
   const allOff = (answers: Answers) =>
     optionKeys.every((key) => key === 'framework' || answers[key] === 'none' || !answers[key]);
-  const always = optionSets.filter((set) => defaultSetIds.has(set.id) || allOff(set.answers));
-  const chosen = new Set(greedyCover(optionSets, traitsOf, always));
+  // the lines every value is paired with; the all-on sets on Node.js 24 are booted and probed
+  const paired = optionSets.filter((set) =>
+    (pairedNodeLines as readonly string[]).includes(set.answers.node),
+  );
+  const always = paired.filter((set) => defaultSetIds.has(set.id) || allOff(set.answers));
+  const chosen = new Set(greedyCover(paired, traitsOf, always));
   return optionSets.filter((set) => chosen.has(set));
 })();

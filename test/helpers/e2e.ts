@@ -92,13 +92,16 @@ export const tracingPreload = '--import ./dist/perf/tracing/register.js';
 export const typecheckReport = join(workDir, 'typecheck.txt');
 
 /** `npm pack` the tool as it is published; returns the tarball's path */
-export async function packTool(): Promise<string> {
+export async function packTool({ built = false } = {}): Promise<string> {
   await mkdir(workDir, { recursive: true });
   for (const old of await readdir(workDir)) if (old.endsWith('.tgz')) await rm(join(workDir, old));
-  // the package's prepack script builds first: always the current sources, never a stale dist/
-  const { stdout } = await execa('npm', ['pack', '--pack-destination', workDir, '--json'], {
-    cwd: repoRoot,
-  });
+  // the package's prepack script builds first: always the current sources, never a stale dist/;
+  // unless the caller has just built it (`npm test`), and other tests run the CLI from it
+  const { stdout } = await execa(
+    'npm',
+    ['pack', '--pack-destination', workDir, '--json', ...(built ? ['--ignore-scripts'] : [])],
+    { cwd: repoRoot },
+  );
   const [packed] = JSON.parse(stdout) as { filename: string }[];
   if (!packed) throw new Error('npm pack wrote nothing');
   return join(workDir, packed.filename);
