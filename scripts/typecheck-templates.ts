@@ -20,7 +20,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generate } from '../src/generate.js';
 import { writeTree } from '../src/write.js';
-import { optionSets, type OptionSet } from '../test/e2e/sets.js';
+import { allSets, type OptionSet } from '../test/e2e/sets.js';
 import { workDir } from '../test/helpers/e2e.js';
 
 const workspace = join(workDir, 'templates');
@@ -92,10 +92,10 @@ async function typecheck(dirs: string[]): Promise<{ ok: boolean; output: string 
 }
 
 const wanted = process.env['TEMPLATE_SETS'] ? process.env['TEMPLATE_SETS'].split(',') : undefined;
-const sets = wanted ? optionSets.filter((set) => wanted.includes(set.id)) : optionSets;
+const sets = wanted ? allSets.filter((set) => wanted.includes(set.id)) : allSets;
 if (sets.length === 0) {
   console.error(
-    `no set is called ${String(wanted)}; the sets are: ${optionSets.map((s) => s.id).join(', ')}`,
+    `no set is called ${String(wanted)}; the sets are: ${allSets.map((s) => s.id).join(', ')}`,
   );
   process.exit(1);
 }

@@ -9,7 +9,7 @@ import { activeFeatures } from '../../src/features/index.js';
 import { testServicesOf } from '../../src/render/project.js';
 import { appDir, boot, nodeOf, typecheckReport } from '../helpers/e2e.js';
 import { freePort } from '../helpers/net.js';
-import { defaultSetIds, optionSets, ownTestSets } from './sets.js';
+import { defaultSetIds, allSets, ownTestSets } from './sets.js';
 
 async function npmRun(dir: string, script: string, args: string[] = []) {
   const result = await execa('npm', ['run', script, ...(args.length > 0 ? ['--', ...args] : [])], {
@@ -32,7 +32,7 @@ const loadTestFiles = ['test/cluster.test.ts', 'test/load-shedding.test.ts'];
 
 // the checks of all sets are independent: concurrent, as many at once as the project allows
 // named with the Node.js line the app runs on: `fastify-node26-... (node 26)`
-const named = optionSets.map((set) => ({ ...set, name: `${set.id} (node ${set.answers.node})` }));
+const named = allSets.map((set) => ({ ...set, name: `${set.id} (node ${set.answers.node})` }));
 
 describe.concurrent.each(named)('$name', (set) => {
   const dir = appDir(set);

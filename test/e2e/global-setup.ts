@@ -17,7 +17,7 @@ import {
   workDir,
   workspaceDir,
 } from '../helpers/e2e.js';
-import { optionSets, type OptionSet } from './sets.js';
+import { allSets, type OptionSet } from './sets.js';
 
 const lockFile = join(workDir, 'e2e.lock');
 
@@ -85,7 +85,7 @@ function tscBuild(sets: OptionSet[], tsconfig: string, flags: string[] = []) {
  * compresses responses, `node dist/precompress.js public` (precompressed siblings of public/).
  */
 async function buildAll(): Promise<void> {
-  for (const sets of byLine(optionSets).values()) {
+  for (const sets of byLine(allSets).values()) {
     const builds = await Promise.all(
       halves(sets).map((half) => tscBuild(half, 'tsconfig.build.json')),
     );
@@ -110,7 +110,7 @@ async function buildAll(): Promise<void> {
  */
 async function typecheckAll(): Promise<void> {
   const checks = [];
-  for (const sets of byLine(optionSets).values()) {
+  for (const sets of byLine(allSets).values()) {
     checks.push(
       ...(await Promise.all(
         halves(sets).map((half) => tscBuild(half, 'tsconfig.json', ['--noEmit'])),
@@ -119,7 +119,7 @@ async function typecheckAll(): Promise<void> {
   }
   const output = checks.map((check) => check.all ?? '').join('\n');
   const failed = checks.some((check) => check.exitCode !== 0);
-  if (failed && !optionSets.some((set) => output.includes(`apps/e2e-${set.id}/`))) {
+  if (failed && !allSets.some((set) => output.includes(`apps/e2e-${set.id}/`))) {
     throw new Error(`type-checking the apps failed, in no app's file:\n${output}`);
   }
   await writeFile(typecheckReport, output);
@@ -137,20 +137,20 @@ async function prepare({ built: distBuilt = false } = {}): Promise<void> {
   // every line's workspace anew, and nothing above them that module resolution could find
   await rm(workspaceDir, { recursive: true, force: true });
   // one line after the other: each install takes both cores
-  for (const [line, sets] of byLine(optionSets)) await prepareWorkspace(tarball, line, sets);
+  for (const [line, sets] of byLine(allSets)) await prepareWorkspace(tarball, line, sets);
   const installed = Date.now();
   await buildAll();
   const built = Date.now();
   await typecheckAll();
   // the build info files tsc --build leaves are not part of an app a user has
   await Promise.all(
-    optionSets.flatMap((set) => [
+    allSets.flatMap((set) => [
       rm(join(appDir(set), 'tsconfig.build.tsbuildinfo'), { force: true }),
       rm(join(appDir(set), 'dist', 'tsconfig.tsbuildinfo'), { force: true }),
     ]),
   );
   console.log(
-    `e2e: ${optionSets.length} apps generated and installed in ${seconds(installed - started)}, built in ${seconds(built - installed)}, type-checked in ${seconds(Date.now() - built)}`,
+    `e2e: ${allSets.length} apps generated and installed in ${seconds(installed - started)}, built in ${seconds(built - installed)}, type-checked in ${seconds(Date.now() - built)}`,
   );
 }
 

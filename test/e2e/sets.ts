@@ -32,10 +32,22 @@ function wanted(answers: Answers): boolean {
   });
 }
 
-/** every pair of option values, plus the defaults, all-off and all-on of each framework */
-export const optionSets: OptionSet[] = coveringSets()
+/**
+ * Every set the suite generates, installs, builds and boots (apps.test.ts): every pair of option
+ * values, plus the defaults, all-off and all-on of each framework, and the all-on sets on
+ * Node.js 24 too.
+ */
+export const allSets: OptionSet[] = coveringSets()
   .filter(({ answers }) => wanted(answers))
   .map(({ answers }) => ({ id: shortId(answers), answers }));
+
+/**
+ * The sets the other end-to-end files pick from: those on the lines every value is paired with
+ * (20 and 26). The all-on sets on 24 are booted and probed, and run nothing more.
+ */
+export const optionSets: OptionSet[] = allSets.filter(({ answers }) =>
+  (pairedNodeLines as readonly string[]).includes(answers.node),
+);
 
 /** the defaults of each framework */
 export const defaultSetIds = new Set(
@@ -77,11 +89,7 @@ function traitsOf({ answers }: OptionSet): string[] {
 export const ownTestSets: OptionSet[] = (() => {
   const allOff = (answers: Answers) =>
     optionKeys.every((key) => key === 'framework' || answers[key] === 'none' || !answers[key]);
-  // the lines every value is paired with; the all-on sets on Node.js 24 are booted and probed
-  const paired = optionSets.filter((set) =>
-    (pairedNodeLines as readonly string[]).includes(set.answers.node),
-  );
-  const always = paired.filter((set) => defaultSetIds.has(set.id) || allOff(set.answers));
-  const chosen = new Set(greedyCover(paired, traitsOf, always));
+  const always = optionSets.filter((set) => defaultSetIds.has(set.id) || allOff(set.answers));
+  const chosen = new Set(greedyCover(optionSets, traitsOf, always));
   return optionSets.filter((set) => chosen.has(set));
 })();

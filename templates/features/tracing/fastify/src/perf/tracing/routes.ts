@@ -1,5 +1,5 @@
 import { FastifyOtelInstrumentation } from '@fastify/otel';
-import type { NodeSDKConfiguration } from '@opentelemetry/sdk-node';
+import type { Instrumentation } from './instrumentations.js';
 import { isProbe } from './probes.js';
 
 /** the instrumentation scope of the route spans, as the project's tracing test finds them */
@@ -10,7 +10,7 @@ export const routeScope = '@fastify/otel';
  * (compression's onSend) and one for the handler made three of them, and the route's own work
  * has its `withSpan` span.
  */
-export function routeInstrumentations(): NodeSDKConfiguration['instrumentations'] {
+export function routeInstrumentations(): Instrumentation[] {
   return [
     new FastifyOtelInstrumentation({
       registerOnInitialization: true,

@@ -32,14 +32,21 @@ async function startForThisProcess(): Promise<void> {
   const isServer = /^main\.[cm]?[jt]s$/.test(basename(process.argv[1] ?? ''));
   if (isServer && isClusterPrimary(config.cluster)) return;
 
-  // ES modules are patched through a loader hook; it wraps only the modules the
-  // instrumentations name, and the app waits until the hook knows every one of them
-  const { createAddHookMessageChannel } = await import('import-in-the-middle');
-  const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
-  register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
+  // ES modules are patched through a loader hook that wraps only the modules the
+  // instrumentations name. On Node.js 22.22.3, 24.11.1, 26 and later it runs in this thread
+  // (module.registerHooks); before, on a thread of its own (module.register, deprecated from
+  // 26: DEP0205), told of each module over a channel, and the app waits until it knows them all
   const { startTracing } = await import('./sdk.js');
-  startTracing(config.tracing);
-  await waitForAllMessagesAcknowledged();
+  const hooks = await import('import-in-the-middle/register-hooks.mjs');
+  if (hooks.supportsSyncHooks()) {
+    hooks.register({ include: startTracing(config.tracing) });
+  } else {
+    const { createAddHookMessageChannel } = await import('import-in-the-middle');
+    const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
+    register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
+    startTracing(config.tracing);
+    await waitForAllMessagesAcknowledged();
+  }
   const { serviceName, endpoint, sampler, ratio } = config.tracing;
   const { createLogger } = await import('../logger.js');
   createLogger(config).info(

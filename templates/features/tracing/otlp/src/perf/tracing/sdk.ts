@@ -31,9 +31,13 @@ let sdk: NodeSDK | undefined;
 /** TRACING_FLUSH_TIMEOUT_MS, for stopTracing */
 let flushTimeoutMs = 0;
 
-/** OBS-1: once, from the preload (register.ts), before the app's modules load */
-export function startTracing(config: TracingConfig): void {
+/**
+ * OBS-1: once, from the preload (register.ts), before the app's modules load. Returns the
+ * modules the instrumentations patch as they load: the loader hook wraps those, no others.
+ */
+export function startTracing(config: TracingConfig): string[] {
   flushTimeoutMs = config.flushTimeoutMs;
+  const enabled = instrumentations();
   sdk = new NodeSDK({
     serviceName: config.serviceName,
     // OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT, or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, with
@@ -42,13 +46,15 @@ export function startTracing(config: TracingConfig): void {
     // (docs/architecture.md, tracing)
     traceExporter: new OTLPTraceExporter(),
     sampler: samplers[config.sampler](config.ratio),
-    instrumentations: instrumentations(),
+    instrumentations: enabled,
     // traces only: the logs are pino's, and metrics are not part of this option
     metricReaders: [],
     logRecordProcessors: [],
   });
   sdk.start();
   subscribe('perf-app:front-cache:answer', nameAfterRoute);
+  const patched = enabled.flatMap((each) => each.getModuleDefinitions().map(({ name }) => name));
+  return [...new Set(patched)];
 }
 
 /**
