@@ -10,15 +10,17 @@ export function median(values: readonly number[]): number {
     : (Number(sorted[middle - 1]) + Number(sorted[middle])) / 2;
 }
 
-/** clock ticks per second, the unit of /proc/PID/stat's CPU times */
-const ticks = Number(spawnSync('getconf', ['CLK_TCK']).stdout.toString().trim() || 100);
+let ticks: number | undefined;
+/** clock ticks per second, the unit of /proc/PID/stat's CPU times: asked once, when first needed */
+const ticksPerSecond = () =>
+  (ticks ??= Number(spawnSync('getconf', ['CLK_TCK']).stdout.toString().trim() || 100));
 
 /** user + system CPU time a process has used so far, in seconds (Linux /proc) */
 export function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // the fields after the command name, which is in parentheses and may hold spaces
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / ticks;
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond();
 }
 
 /** a process's resident memory now, in bytes (Linux /proc) */

@@ -135,11 +135,6 @@ export async function create(request: CreateRequest): Promise<void> {
  * line that is not the running Node.js's own (no line is made for it).
  */
 function warnAboutNodeLine(answers: Answers, given: boolean): void {
-  const newer = nodeLines.filter((line) => Number(line) > Number(answers.node));
-  const flags = newer
-    .slice(-2)
-    .map((line) => `--node ${line}`)
-    .join(' or ');
   if (!given && !runningNodeLine.exact) {
     console.error(
       `${pc.yellow('!')} Node.js ${process.versions.node} is not a line projects are made for (${nodeLines.join(', ')}): this one is for Node.js ${answers.node}. Pick another with --node.`,
@@ -147,6 +142,11 @@ function warnAboutNodeLine(answers: Answers, given: boolean): void {
   }
   const ended = endedNodeLines[answers.node];
   if (ended !== undefined) {
+    const flags = nodeLines
+      .filter((line) => Number(line) > Number(answers.node))
+      .slice(-2)
+      .map((line) => `--node ${line}`)
+      .join(' or ');
     console.error(
       `${pc.yellow('!')} Node.js ${answers.node} reached its end of life on ${ended}: the project gets the last versions that run on it. Make it for a maintained line with ${flags}.`,
     );
