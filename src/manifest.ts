@@ -79,7 +79,9 @@ export function buildBase(tree: Tree): Buffer {
         ? { text: file.content }
         : { base64: file.content.toString('base64') };
   }
-  return gzipSync(JSON.stringify({ files }), { level: 9 });
+  // zlib's default level: within 0.4% of level 9's size here, in half its time (7 ms vs 14 ms
+  // for the defaults' 340 kB), and this runs in every create, add, remove and update
+  return gzipSync(JSON.stringify({ files }));
 }
 
 /** the files of a project's base, or undefined when it has none (or one that cannot be read) */

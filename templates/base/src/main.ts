@@ -1,3 +1,5 @@
+// first: what is compiled after it is cached for the next start
+import './perf/compile-cache.js';
 import cluster from 'node:cluster';
 import { loadConfigOrExit } from './config.js';
 import { createLogger } from './perf/logger.js';
