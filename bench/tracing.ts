@@ -31,13 +31,15 @@
  *   BENCH_SERVER_CPU   the CPU of every server, default 1
  *   BENCH_LOAD_CPU     the CPU of wrk, default 0
  *   DATABASE_URL       default postgres://postgres@127.0.0.1:5432/test
+ *   BENCH_NODE         the Node.js that runs the servers, default the one running this script
+ *                      (apps generated here are made for its line, `--node N`)
  *
  * wrk must be on PATH (apt-get install wrk). Exit code 0 when every figure was measured,
  * whether or not a target is met; 1 when one could not be (an app did not start, an answer
  * was not 200). Every process it starts is stopped by its pid before it exits.
  */
 
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -64,7 +66,9 @@ const settings = {
   serverCpu: process.env['BENCH_SERVER_CPU'] ?? '1',
   loadCpu: process.env['BENCH_LOAD_CPU'] ?? '0',
   databaseUrl: process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test',
+  node: process.env['BENCH_NODE'] ?? process.execPath,
 };
+const nodeVersion = execFileSync(settings.node, ['--version'], { encoding: 'utf8' }).trim();
 
 const routes = ['/api/items/1', '/api/db/items/1'] as const;
 /** issue 13's targets, µs of CPU added to a request */
@@ -123,7 +127,7 @@ async function boot(dir: string, variant: Variant, receiver: string): Promise<Se
   const flags = preload ? ['--import', './dist/perf/tracing/register.js'] : [];
   const child = start(
     'taskset',
-    ['-c', settings.serverCpu, process.execPath, ...flags, 'dist/main.js'],
+    ['-c', settings.serverCpu, settings.node, ...flags, 'dist/main.js'],
     {
       cwd: dir,
       env: {
@@ -255,6 +259,7 @@ async function generate(dir: string, framework: Framework): Promise<void> {
       '--db=postgres',
       '--http-client',
       '--tracing=otlp',
+      `--node=${/^v(\d+)\./.exec(nodeVersion)?.[1] ?? ''}`,
     ],
     repoRoot,
   );
@@ -273,7 +278,7 @@ async function main(): Promise<void> {
     await run(`npm run build (app-${framework})`, 'npm', ['run', 'build'], dir);
   }
   console.log(
-    `server CPU ${settings.serverCpu}, wrk CPU ${settings.loadCpu}, ${settings.connections} connections, ` +
+    `Node.js ${nodeVersion}, server CPU ${settings.serverCpu}, wrk CPU ${settings.loadCpu}, ${settings.connections} connections, ` +
       `${settings.rounds} rounds of ${settings.seconds} s, medians`,
   );
   for (const framework of settings.frameworks) {

@@ -2,6 +2,8 @@
 // many as the work needs, on any machine that reaches the Redis; the same code and settings as
 // the app.
 
+// first: what is compiled after it is cached for the next start
+import './perf/compile-cache.js';
 import { loadConfigOrExit } from './config.js';
 import { startJobWorker } from './perf/jobs/worker.js';
 import { createLogger } from './perf/logger.js';
