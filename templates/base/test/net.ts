@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { connect, createServer } from 'node:net';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
@@ -14,6 +15,30 @@ export function freePort(): Promise<number> {
       );
     });
   });
+}
+
+/** whether `url` answers 2xx now; false when nothing takes the connection */
+export const answers = (url: string): Promise<boolean> =>
+  fetch(url).then(
+    (res) => res.ok,
+    () => false,
+  );
+
+/**
+ * Resolves once `url` answers 2xx, asking every `everyMs`; fails when `server`, the process
+ * that should answer, exits first, or after `timeoutMs`.
+ */
+export async function untilAnswering(
+  url: string,
+  server: ChildProcess,
+  { everyMs = 100, timeoutMs = 30_000 } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (server.exitCode === null && server.signalCode === null && Date.now() < deadline) {
+    if (await answers(url)) return;
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+  throw new Error(`${url} did not answer`);
 }
 
 export interface Answer {

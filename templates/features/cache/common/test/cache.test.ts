@@ -7,7 +7,7 @@ import { MemoryStore, type CacheRecord } from '../src/perf/cache/store.js';
 import type { RunningServer } from '../src/server.js';
 import { testEnv } from './env.js';
 import { start } from './helpers.js';
-import { freePort } from './net.js';
+import { freePort, untilAnswering } from './net.js';
 
 const get = (url: string, headers: Record<string, string> = {}) => fetch(url, { headers });
 const outcome = (res: Response) => res.headers.get('x-cache');
@@ -305,14 +305,8 @@ describe('freshness', () => {
       stdio: 'ignore',
     });
     const exited = once(app, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-    const health = `http://127.0.0.1:${port}/health`;
-    while (
-      !(await get(health).then(
-        (res) => res.ok,
-        () => false,
-      ))
-    )
-      await sleep(10);
+    // asked often: the warm-up window is a second
+    await untilAnswering(`http://127.0.0.1:${port}/health`, app, { everyMs: 10 });
     expect((await get(`http://127.0.0.1:${port}/ready`)).status).toBe(503);
     app.kill('SIGTERM');
     // killed by the signal, it would exit with no code
