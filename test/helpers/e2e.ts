@@ -216,6 +216,10 @@ export async function boot(dir: string, env: Record<string, string> = {}): Promi
     reject: false,
     all: true,
     buffer: true,
+    // execa kills with SIGKILL 5 s after a kill() by default: a shutdown on a busy CI machine
+    // (an idle keep-alive socket is lingered on for up to 2 s) took longer, and the test then
+    // saw no exit code; the app bounds its own shutdown (SHUTDOWN_TIMEOUT_MS, 15 s, exit 1)
+    forceKillAfterDelay: 30_000,
   });
   let output = '';
   child.all?.on('data', (chunk: Buffer) => (output += chunk.toString()));
