@@ -19,16 +19,16 @@
  */
 
 import { execa } from 'execa';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchNode } from './node.js';
 import { median } from './stats.js';
 
 const runs = Number(process.env['BENCH_SCAFFOLD_RUNS'] ?? 11);
-const node = process.env['BENCH_NODE'] ?? process.execPath;
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const viteDir = fileURLToPath(new URL('scaffold/', import.meta.url));
 const cli = join(repoRoot, 'dist/src/cli.js');
@@ -63,7 +63,7 @@ const commands = [
 function timeRun(args: string[], cwd: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(node, args, { cwd, stdio: 'ignore' });
+    const child = spawn(benchNode.path, args, { cwd, stdio: 'ignore' });
     child.on('error', reject);
     child.on('exit', (code) => {
       const ms = performance.now() - started;
@@ -91,8 +91,7 @@ try {
     }
   }
   const vite = times[0] ?? [];
-  const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
-  console.log(`bench:scaffold: spawn to exit, ${runs} runs each, interleaved, Node.js ${version}`);
+  console.log(`bench:scaffold: spawn to exit, ${runs} runs each, interleaved, Node.js ${benchNode.version}`);
   console.log(
     `  ${'command'.padEnd(26)}${'median'.padStart(8)}   ${'range'.padEnd(14)}vs create-vite`,
   );

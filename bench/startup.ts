@@ -26,7 +26,6 @@
  */
 
 import { execa, type ResultPromise } from 'execa';
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
@@ -34,13 +33,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/helpers/net.js';
+import { benchNode } from './node.js';
 import { median } from './stats.js';
 
 const frameworks = ['fastify', 'express', 'hono'] as const;
 const runs = Number(process.env['BENCH_STARTUP_RUNS'] ?? 5);
-const node = process.env['BENCH_NODE'] ?? process.execPath;
-const nodeVersion = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
-const nodeLine = /^v(\d+)\./.exec(nodeVersion)?.[1] ?? '';
 const databaseUrl = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const apps = [
   ...frameworks.map((framework) => ({
@@ -77,7 +74,7 @@ async function timeToFirst200(
 ): Promise<number> {
   const port = await freePort();
   const started = performance.now();
-  const child: ResultPromise = execa(node, args, {
+  const child: ResultPromise = execa(benchNode.path, args, {
     cwd,
     env: {
       PORT: String(port),
@@ -125,7 +122,7 @@ async function appsFolder(): Promise<{ dir: string; temporary: boolean }> {
       join(repoRoot, 'dist/src/cli.js'),
       join(dir, app.name),
       ...app.flags,
-      ...['--node', nodeLine],
+      ...['--node', benchNode.line],
       '--yes',
       '--no-git',
     ]);
@@ -177,7 +174,7 @@ try {
     }
   }
   console.log(
-    `bench:startup: spawn to the first 200 on /health, ${runs} runs each, interleaved, Node.js ${nodeVersion}`,
+    `bench:startup: spawn to the first 200 on /health, ${runs} runs each, interleaved, Node.js ${benchNode.version}`,
   );
   console.log(`  ${'server'.padEnd(34)}${'median'.padStart(8)}   ${'range'.padEnd(14)}target`);
   for (const [label, values] of times) {

@@ -39,7 +39,7 @@
  * was not 200). Every process it starts is stopped by its pid before it exits.
  */
 
-import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -48,6 +48,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, waitUntilAnswering } from '../test/helpers/net.js';
+import { benchNode } from './node.js';
 import { cpuSeconds, median } from './stats.js';
 
 const frameworks = ['fastify', 'express', 'hono'] as const;
@@ -66,9 +67,7 @@ const settings = {
   serverCpu: process.env['BENCH_SERVER_CPU'] ?? '1',
   loadCpu: process.env['BENCH_LOAD_CPU'] ?? '0',
   databaseUrl: process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test',
-  node: process.env['BENCH_NODE'] ?? process.execPath,
 };
-const nodeVersion = execFileSync(settings.node, ['--version'], { encoding: 'utf8' }).trim();
 
 const routes = ['/api/items/1', '/api/db/items/1'] as const;
 /** issue 13's targets, µs of CPU added to a request */
@@ -127,7 +126,7 @@ async function boot(dir: string, variant: Variant, receiver: string): Promise<Se
   const flags = preload ? ['--import', './dist/perf/tracing/register.js'] : [];
   const child = start(
     'taskset',
-    ['-c', settings.serverCpu, settings.node, ...flags, 'dist/main.js'],
+    ['-c', settings.serverCpu, benchNode.path, ...flags, 'dist/main.js'],
     {
       cwd: dir,
       env: {
@@ -259,7 +258,7 @@ async function generate(dir: string, framework: Framework): Promise<void> {
       '--db=postgres',
       '--http-client',
       '--tracing=otlp',
-      `--node=${/^v(\d+)\./.exec(nodeVersion)?.[1] ?? ''}`,
+      `--node=${benchNode.line}`,
     ],
     repoRoot,
   );
@@ -278,7 +277,7 @@ async function main(): Promise<void> {
     await run(`npm run build (app-${framework})`, 'npm', ['run', 'build'], dir);
   }
   console.log(
-    `Node.js ${nodeVersion}, server CPU ${settings.serverCpu}, wrk CPU ${settings.loadCpu}, ${settings.connections} connections, ` +
+    `Node.js ${benchNode.version}, server CPU ${settings.serverCpu}, wrk CPU ${settings.loadCpu}, ${settings.connections} connections, ` +
       `${settings.rounds} rounds of ${settings.seconds} s, medians`,
   );
   for (const framework of settings.frameworks) {

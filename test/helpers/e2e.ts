@@ -198,8 +198,25 @@ export interface BootedApp {
   output(): string;
 }
 
-/** starts `node dist/main.js` as `npm start` does and waits until /health answers */
+/** an app that could not listen: another process took the free port it was given */
+class PortTaken extends Error {}
+
+/**
+ * starts `node dist/main.js` as `npm start` does and waits until /health answers. A port
+ * freePort found can be taken by another test's server before this app listens (an app that
+ * opens a database first takes seconds to): the app is then started again on another port.
+ */
 export async function boot(dir: string, env: Record<string, string> = {}): Promise<BootedApp> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await bootOnce(dir, env);
+    } catch (error) {
+      if (!(error instanceof PortTaken) || attempt === 3) throw error;
+    }
+  }
+}
+
+async function bootOnce(dir: string, env: Record<string, string>): Promise<BootedApp> {
   const port = await freePort();
   const child = execa(nodeOf(dir), ['--enable-source-maps', 'dist/main.js'], {
     cwd: dir,
@@ -224,10 +241,17 @@ export async function boot(dir: string, env: Record<string, string> = {}): Promi
   let output = '';
   child.all?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
+  const exited = new Error('the app exited at start');
   const up = await waitUntilAnswering(`${url}/health`, {
     check: () => {
-      if (child.exitCode !== null) throw new Error(`the app exited at start:\n${output}`);
+      if (child.exitCode !== null) throw exited;
     },
+  }).catch(async (error: unknown) => {
+    if (error !== exited) throw error;
+    // all it printed, read to the end
+    const { all = output } = await child;
+    const message = `the app exited at start:\n${all}`;
+    throw all.includes('the port is in use') ? new PortTaken(message) : new Error(message);
   });
   if (up) return { url, process: child, output: () => output };
   child.kill('SIGKILL');

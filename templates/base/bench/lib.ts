@@ -1,8 +1,8 @@
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { freePort } from '../test/net.js';
+import { freePort, untilAnswering } from '../test/net.js';
 
 // RUN-5: every figure comes from this run, on this machine, side by side: compare rows of one
 // table, never figures from different runs.
@@ -47,23 +47,6 @@ export function cpuSeconds(pid: number): number | undefined {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null)
-      throw new Error(`the server exited at start (code ${child.exitCode})`);
-    if (
-      await fetch(`${url}/health`).then(
-        (res) => res.ok,
-        () => false,
-      )
-    )
-      return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${url} did not answer /health within 60 s`);
-}
-
 async function boot(command: string, args: string[], env: Record<string, string>): Promise<Booted> {
   const port = await freePort();
   const child = spawn(command, args, {
@@ -82,7 +65,7 @@ async function boot(command: string, args: string[], env: Record<string, string>
   });
   const exited = once(child, 'exit');
   const url = `http://127.0.0.1:${port}`;
-  await waitForHealth(url, child);
+  await untilAnswering(`${url}/health`, child, { timeoutMs: 60_000 });
   return {
     url,
     pid: child.pid ?? 0,

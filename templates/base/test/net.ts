@@ -34,11 +34,17 @@ export async function untilAnswering(
   { everyMs = 100, timeoutMs = 30_000 } = {},
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (server.exitCode === null && server.signalCode === null && Date.now() < deadline) {
+  const exited = () => server.exitCode ?? server.signalCode;
+  while (exited() === null && Date.now() < deadline) {
     if (await answers(url)) return;
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
-  throw new Error(`${url} did not answer`);
+  const status = exited();
+  throw new Error(
+    status === null
+      ? `${url} did not answer within ${timeoutMs} ms`
+      : `the server exited (${status}) before ${url} answered`,
+  );
 }
 
 export interface Answer {
