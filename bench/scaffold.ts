@@ -91,7 +91,9 @@ try {
     }
   }
   const vite = times[0] ?? [];
-  console.log(`bench:scaffold: spawn to exit, ${runs} runs each, interleaved, Node.js ${benchNode.version}`);
+  console.log(
+    `bench:scaffold: spawn to exit, ${runs} runs each, interleaved, Node.js ${benchNode.version}`,
+  );
   console.log(
     `  ${'command'.padEnd(26)}${'median'.padStart(8)}   ${'range'.padEnd(14)}vs create-vite`,
   );
