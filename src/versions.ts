@@ -52,7 +52,6 @@ export const versions = {
   '@opentelemetry/core': from22('^2.12.0', '^3.1.1'),
   '@opentelemetry/exporter-trace-otlp-proto': from22('^0.223.0', '^0.301.2'),
   '@opentelemetry/instrumentation-express': from22('^0.71.1', '^0.72.0'),
-  '@opentelemetry/instrumentation-http': from22('^0.223.0', '^0.301.2'),
   '@opentelemetry/instrumentation-ioredis': from22('^0.71.0', '^0.72.0'),
   '@opentelemetry/instrumentation-pg': from22('^0.76.0', '^0.78.0'),
   '@opentelemetry/instrumentation-undici': from22('^0.33.0', '^0.34.0'),

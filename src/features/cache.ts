@@ -177,6 +177,8 @@ function tracing(backend: Backend): Contribution {
         : [],
       'tracing.routes': [
         `routes.push({ path: '/api/items/2', clients: [${clients}] });`,
+        // CACHE-8: a PUT invalidates the entry once its body is read
+        `bodyRoutes.push({ path: '/api/items/4', clients: [${clients}], body: { name: 'Renamed' } });`,
         // CACHE-15: a cache with an in-process tier answers hits before the framework
         ...(backend === 'memory' || backend === 'tiered'
           ? ["frontRoutes.push({ path: '/api/items/3', route: '/api/items/:id' });"]

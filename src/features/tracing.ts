@@ -18,7 +18,6 @@ function packages(answers: Answers): PackageName[] {
     '@opentelemetry/sdk-node',
     '@opentelemetry/sdk-trace',
     '@opentelemetry/exporter-trace-otlp-proto',
-    '@opentelemetry/instrumentation-http',
     'import-in-the-middle',
     ...routePackages[answers.framework],
   ];
@@ -80,13 +79,18 @@ export const tracing: Feature = {
   slots: (answers) => ({
     'config.imports': ["import { ratio, samplers, tracingSettings } from './settings/tracing.js';"],
     'config.sections': ['tracing: tracingSettings(e, appName),'],
-    'context.imports': ["import { stopTracing } from './perf/tracing/sdk.js';"],
+    'context.imports': [
+      "import { traceRequests } from './perf/tracing/requests.js';",
+      "import { stopTracing } from './perf/tracing/sdk.js';",
+    ],
     'context.create': [
       [
         '// OBS-1: closed last, so that the spans of the whole shutdown are sent',
         'lifecycle.onClose(stopTracing);',
       ].join('\n'),
     ],
+    // OBS-2: the span of every request the server takes (perf/tracing/requests.ts)
+    'context.values': ['traceRequests,'],
     'bench.imports': ["import { tracingRows } from './tracing.js';"],
     'bench.suites': [`rows.push(...(await tracingRows('${benchPath(answers)}')));`],
   }),

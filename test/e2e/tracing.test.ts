@@ -91,7 +91,8 @@ describe.each(sets)('$id', (set) => {
       const trace = otlp.traceOf(path);
       const names = trace.map((span) => `${span.scope} ${span.name}`).join('\n');
       const request = trace.find((span) => !span.parentSpanId);
-      expect(request?.scope, names).toBe('@opentelemetry/instrumentation-http');
+      expect(request?.scope, names).toBe('http-server');
+      expect(request?.kind, names).toBe(2); // SERVER
       expect(request?.attributes['http.route'], names).toMatch(/^\/api\//);
       const found = new Set(trace.map((span) => span.scope));
       for (const scope of [routeScope[framework], ...scopes]) expect(found, names).toContain(scope);

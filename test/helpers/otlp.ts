@@ -11,19 +11,13 @@ import {
 export type Span = ReceivedSpan;
 
 /** the path of an incoming request's span, without its query */
-export const pathOf = (span: Span): string =>
-  String(span.attributes['url.path'] ?? span.attributes['http.target'] ?? '').split('?')[0] ?? '';
+export const pathOf = (span: Span): string => String(span.attributes['url.path'] ?? '');
 
 /** the query of an incoming request's span, without the `?` */
-export function queryOf(span: Span): string {
-  const query = span.attributes['url.query'];
-  if (query !== undefined) return String(query);
-  return String(span.attributes['http.target'] ?? '').split('?')[1] ?? '';
-}
+export const queryOf = (span: Span): string => String(span.attributes['url.query'] ?? '');
 
-/** spans of requests the process received, as the HTTP instrumentation records them */
-export const isIncoming = (span: Span): boolean =>
-  span.scope === '@opentelemetry/instrumentation-http';
+/** spans of requests the process received, as its server records them (`requestScope`) */
+export const isIncoming = (span: Span): boolean => span.scope === 'http-server';
 
 /**
  * The receiver a project with `--tracing otlp` tests itself with (its test/otlp-receiver.ts), on a

@@ -1,6 +1,8 @@
-import { Agent, request, type IncomingMessage } from 'node:http';
-import { connect } from 'node:net';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Agent, createServer, request, type IncomingMessage } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readChunkedBody } from '../src/perf/request-limits.js';
 import type { RunningServer } from '../src/server.js';
 import { start } from './helpers.js';
 import { sendChunked, sendRaw } from './net.js';
@@ -67,6 +69,33 @@ describe('connections', () => {
     // answered before any framework, with the headers of every other answer
     expect(answer).toMatch(/\r\nx-content-type-options: nosniff\r\n/i);
     expect(answer).toMatch(/\r\n\r\n\{"error":"A request takes one Host header"\}$/);
+  });
+});
+
+describe('a chunked body, read before the framework', () => {
+  it('CONN-2: is handed over in the async context its request came in with', async () => {
+    // what a trace's span rides on: the route must run in its request's context, not in that
+    // of the socket read that ended the body
+    const store = new AsyncLocalStorage<string>();
+    const server = createServer((req, res) => {
+      store.run('this request', () => {
+        readChunkedBody(req, res, 1024, (_, answer) => answer.end(store.getStore() ?? 'none'));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const answer = await new Promise<string>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, method: 'POST' }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk)).on('end', () => resolve(text));
+      });
+      // the head now, the body (chunked: no length given) on a later read
+      req.on('error', reject).flushHeaders();
+      setTimeout(() => req.end('x'), 50);
+    });
+    server.close();
+    expect(answer).toBe('this request');
   });
 });
 

@@ -18,6 +18,17 @@ import { checkRequest, readChunkedBody } from './request-limits.js';
 /** answers a request before any framework sees it and returns true, or returns false */
 export type FrontHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
+/** what runs around the framework, given by the app's context (context.ts) */
+export interface RequestHooks {
+  /** answers what it can before the framework does (the response cache's front tier) */
+  front?: FrontHandler;
+  /**
+   * wraps the server's whole handling of a request, front tier and refusals included: the
+   * request's span when the project traces (OBS-2)
+   */
+  traceRequests?: (listener: RequestListener) => RequestListener;
+}
+
 const drains = new WeakMap<Server, Drain>();
 const drainGates = new WeakMap<Server, () => Promise<void>>();
 const shedders = new WeakMap<Server, LoadShedder>();
@@ -65,7 +76,7 @@ export function createHttpServer(
   listener: RequestListener,
   http: Config['http'],
   logger: Logger,
-  front?: FrontHandler,
+  { front, traceRequests = (handle) => handle }: RequestHooks = {},
   classes: ServerClasses = { IncomingMessage, ServerResponse: Response },
 ): Server {
   const logRequest = logRequests(logger);
@@ -92,7 +103,7 @@ export function createHttpServer(
       headersTimeout: http.headersTimeoutMs,
       requestTimeout: http.requestTimeoutMs,
     },
-    (req, res) => {
+    traceRequests((req, res) => {
       // RUN-2: a request sent on a socket we already closed our side of has nobody to answer
       // it; it is read and dropped, so closing never resets the connection
       if (drain.draining && req.socket.writableEnded) return;
@@ -102,7 +113,7 @@ export function createHttpServer(
       const check = checkRequest(req, res, http.bodyLimitBytes);
       if (check === 'ok') dispatch(req, res);
       else if (check === 'chunked') readChunkedBody(req, res, http.bodyLimitBytes, dispatch);
-    },
+    }),
   );
   // CONN-2: a socket is recycled after so many requests, which also spreads long-lived
   // clients over new instances

@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 // methods that carry no content in any route here (RFC 9110 gives it no meaning, or forbids
@@ -45,7 +46,9 @@ export function checkRequest(
  * connection is closed (a false return tells Node's parser to stop reading the socket), and
  * the framework never hears of it, so no route answers twice or reads a truncated body.
  * Within the limit the bytes are handed back to the request as they came, and `handOver`
- * runs. One closure per request with a chunked body: the count has to live somewhere.
+ * runs, in the async context the request came in with (its trace's span, an
+ * AsyncLocalStorage's store), not in that of the socket read that ended the body. One closure
+ * per request with a chunked body: the count has to live somewhere.
  */
 export function readChunkedBody(
   req: IncomingMessage,
@@ -54,6 +57,7 @@ export function readChunkedBody(
   handOver: (req: IncomingMessage, res: ServerResponse) => void,
 ): void {
   const push = req.push;
+  const handOverHere = AsyncResource.bind(handOver);
   const chunks: Buffer[] = [];
   let received = 0;
   let refused = false;
@@ -65,7 +69,7 @@ export function readChunkedBody(
       req.push = push;
       for (const held of chunks) push.call(this, held);
       push.call(this, null, encoding);
-      handOver(req, res);
+      handOverHere(req, res);
       return false;
     }
     received += chunk.length;

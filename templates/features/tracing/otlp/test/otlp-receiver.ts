@@ -8,6 +8,10 @@ export interface ReceivedSpan {
   spanId: string;
   parentSpanId?: string;
   name: string;
+  /** SpanKind's number: 1 internal, 2 server, 3 client */
+  kind: number;
+  /** 2 when the span failed (ERROR), 0 or 1 otherwise */
+  statusCode: number;
   /** the instrumentation (or tracer) that made it */
   scope: string;
   attributes: Record<string, unknown>;
@@ -29,8 +33,11 @@ const { root } = protobuf.parse(`
     bytes span_id = 2;
     bytes parent_span_id = 4;
     string name = 5;
+    int32 kind = 6;
     repeated KeyValue attributes = 9;
+    Status status = 15;
   }
+  message Status { int32 code = 3; }
   message KeyValue { string key = 1; AnyValue value = 2; }
   message AnyValue {
     oneof value { string string_value = 1; bool bool_value = 2; int64 int_value = 3; double double_value = 4; }
@@ -49,7 +56,9 @@ interface OtlpExport {
         spanId: Uint8Array;
         parentSpanId?: Uint8Array;
         name: string;
+        kind?: number;
         attributes?: OtlpAttributes;
+        status?: { code?: number };
       }[];
     }[];
   }[];
@@ -79,12 +88,14 @@ export async function otlpReceiver() {
         for (const { resource, scopeSpans = [] } of body.resourceSpans ?? []) {
           const sender = flatten(resource?.attributes);
           for (const { scope, spans: batch = [] } of scopeSpans) {
-            for (const { traceId, spanId, parentSpanId, name, attributes } of batch) {
+            for (const { traceId, spanId, parentSpanId, name, kind, attributes, status } of batch) {
               spans.push({
                 traceId: hex(traceId) ?? '',
                 spanId: hex(spanId) ?? '',
                 parentSpanId: hex(parentSpanId),
                 name,
+                kind: kind ?? 0,
+                statusCode: status?.code ?? 0,
                 scope: scope?.name ?? '',
                 attributes: flatten(attributes),
                 resource: sender,

@@ -28,6 +28,9 @@ const samplers = {
 } satisfies Record<TracingConfig['sampler'], (ratio: number) => Sampler>;
 
 let sdk: NodeSDK | undefined;
+
+/** whether this process traces: the preload started the SDK (OBS-1) */
+export const isTracing = (): boolean => sdk !== undefined;
 /** TRACING_FLUSH_TIMEOUT_MS, for stopTracing */
 let flushTimeoutMs = 0;
 
@@ -60,7 +63,7 @@ export function startTracing(config: TracingConfig): string[] {
 /**
  * OBS-2: a hit the response cache answers before the framework (CACHE-15) is never seen by the
  * route instrumentation, so its route, published in the request's own context, names the
- * request's span (`GET /api/items/:id`, `http.route`) as the framework's would have.
+ * request's span (`GET /api/items/:id`, `http.route`, requests.ts) as the framework's would have.
  */
 function nameAfterRoute(message: unknown): void {
   const rpc = getRPCMetadata(context.active());

@@ -1,0 +1,213 @@
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  TraceFlags,
+  type Span,
+} from '@opentelemetry/api';
+import {
+  getRPCMetadata,
+  isTracingSuppressed,
+  W3CTraceContextPropagator,
+} from '@opentelemetry/core';
+import {
+  AlwaysOnSampler,
+  InMemorySpanExporter,
+  ParentBasedSampler,
+  SimpleSpanProcessor,
+  StackContextManager,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
+import { createServer, request, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { withSpan } from '../src/perf/spans.js';
+import { requestScope, spanPerRequest } from '../src/perf/tracing/requests.js';
+
+// the request spans of perf/tracing/requests.ts and the steps' of perf/spans.ts, in this
+// process: a provider that keeps what it ends in memory, parent-based like the app's default
+// sampler, a context manager that carries a context through a synchronous run (all the
+// listeners here need, and what withSpan reads when it is called)
+const exporter = new InMemorySpanExporter();
+const provider = new TracerProvider({
+  sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
+  spanProcessors: [new SimpleSpanProcessor({ exporter })],
+});
+
+/** what a listener saw of its context while it ran, by path */
+const seen = new Map<string, { recording?: boolean; traceId?: string; suppressed: boolean }>();
+
+const listener: RequestListener = (req, res) => {
+  const path = (req.url ?? '').split('?')[0] ?? '';
+  const active = context.active();
+  const span = trace.getSpan(active);
+  seen.set(path, {
+    recording: span?.isRecording(),
+    traceId: span?.spanContext().traceId,
+    suppressed: isTracingSuppressed(active),
+  });
+  // what a framework's instrumentation (or the front tier) does once its route matched
+  const rpc = getRPCMetadata(active);
+  if (rpc && path.startsWith('/api/')) rpc.route = '/api/things/:id';
+  res.statusCode = path === '/fail' ? 503 : path === '/missing' ? 404 : 200;
+  res.end('{}');
+};
+
+let server: Server;
+let port = 0;
+
+beforeAll(async () => {
+  trace.setGlobalTracerProvider(provider);
+  context.setGlobalContextManager(new StackContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  server = createServer(spanPerRequest(listener));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  ({ port } = server.address() as AddressInfo);
+});
+
+afterEach(() => exporter.reset());
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  trace.disable();
+  context.disable();
+  propagation.disable();
+});
+
+/** one request, its answer read whole */
+function send(path: string, { method = 'GET', headers = {} as Record<string, string> } = {}) {
+  return new Promise<number>((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path, method, headers }, (res) => {
+      res.resume().on('end', () => resolve(res.statusCode ?? 0));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+/** the spans ended so far, once there are `count` */
+async function ended(count: number) {
+  await vi.waitFor(() => expect(exporter.getFinishedSpans()).toHaveLength(count));
+  return exporter.getFinishedSpans();
+}
+
+describe('OBS-2: the span of each request the server takes', () => {
+  it('is a server span named after its method, then after the route the framework found', async () => {
+    await send('/api/things/7?page=2&sig=secret', { headers: { 'user-agent': 'probe/1' } });
+    const [span] = await ended(1);
+    expect(span?.instrumentationScope.name).toBe(requestScope);
+    expect(span?.kind).toBe(SpanKind.SERVER);
+    expect(span?.name).toBe('GET /api/things/:id');
+    expect(span?.status.code).toBe(SpanStatusCode.UNSET);
+    expect(span?.attributes).toEqual({
+      'http.request.method': 'GET',
+      'http.route': '/api/things/:id',
+      'http.response.status_code': 200,
+      'url.scheme': 'http',
+      'url.path': '/api/things/7',
+      // a signed URL's signature is not kept
+      'url.query': 'page=2&sig=REDACTED',
+      'server.address': '127.0.0.1',
+      'server.port': port,
+      'client.address': '127.0.0.1',
+      'network.peer.address': '127.0.0.1',
+      'network.peer.port': expect.any(Number) as number,
+      'network.protocol.version': '1.1',
+      'user_agent.original': 'probe/1',
+    });
+  });
+
+  it('marks a 5xx failed, with its status as error.type; a 4xx is the client’s error, not the server’s', async () => {
+    await send('/fail');
+    await send('/missing');
+    const [failed, missing] = await ended(2);
+    expect(failed?.name).toBe('GET');
+    expect(failed?.status.code).toBe(SpanStatusCode.ERROR);
+    expect(failed?.attributes['error.type']).toBe('503');
+    expect(missing?.attributes['http.response.status_code']).toBe(404);
+    expect(missing?.status.code).toBe(SpanStatusCode.UNSET);
+    expect(missing?.attributes['error.type']).toBeUndefined();
+  });
+
+  it('names a method HTTP does not define `_OTHER`, its span `HTTP`', async () => {
+    await send('/missing', { method: 'PURGE' });
+    const [span] = await ended(1);
+    expect(span?.name).toBe('HTTP');
+    expect(span?.attributes['http.request.method']).toBe('_OTHER');
+    expect(span?.attributes['http.request.method_original']).toBe('PURGE');
+  });
+
+  it('continues the trace of a caller that sent a traceparent', async () => {
+    const traceId = 'ab'.repeat(16);
+    await send('/missing', { headers: { traceparent: `00-${traceId}-${'cd'.repeat(8)}-01` } });
+    const [span] = await ended(1);
+    expect(span?.spanContext().traceId).toBe(traceId);
+    expect(span?.parentSpanContext?.spanId).toBe('cd'.repeat(8));
+  });
+});
+
+describe('OBS-4, OBS-2: what is not recorded', () => {
+  it('a request its caller did not sample runs in a span that records nothing, in its trace', async () => {
+    const traceId = 'ef'.repeat(16);
+    await send('/unsampled', { headers: { traceparent: `00-${traceId}-${'cd'.repeat(8)}-00` } });
+    // what the request's work starts (queries, the route's spans) is a child that is not kept
+    expect(seen.get('/unsampled')).toEqual({ recording: false, traceId, suppressed: false });
+    await send('/missing');
+    const spans = await ended(1);
+    expect(spans.map((span) => span.attributes['url.path'])).toEqual(['/missing']);
+  });
+
+  it('a health probe makes no span, and its work none either', async () => {
+    await send('/health');
+    await send('/ready?deep');
+    expect(seen.get('/health')).toEqual({ suppressed: true });
+    expect(seen.get('/ready')).toEqual({ suppressed: true });
+    await send('/missing');
+    const spans = await ended(1);
+    expect(spans.map((span) => span.attributes['url.path'])).toEqual(['/missing']);
+  });
+});
+
+describe('OBS-3: withSpan, a step of a request', () => {
+  const traceId = '12'.repeat(16);
+  const parentOf = (traceFlags: TraceFlags, isRemote = false): Span =>
+    trace.wrapSpanContext({ traceId, spanId: '34'.repeat(8), traceFlags, isRemote });
+  /** `withSpan` called with `parent` active; resolves to the span active inside the step */
+  const stepUnder = (parent: Span, step: () => Promise<void> = () => Promise.resolve()) =>
+    context.with(trace.setSpan(ROOT_CONTEXT, parent), () =>
+      withSpan('step', { 'step.size': 3 }, async () => {
+        const active = trace.getActiveSpan();
+        await step();
+        return active;
+      }),
+    );
+
+  it('is a span of its own, a child of the request’s, with its attributes', async () => {
+    const active = await stepUnder(parentOf(TraceFlags.SAMPLED, true));
+    const [span] = await ended(1);
+    expect(span?.name).toBe('step');
+    expect(span?.attributes).toEqual({ 'step.size': 3 });
+    expect(span?.parentSpanContext?.spanId).toBe('34'.repeat(8));
+    expect(active?.spanContext().spanId).toBe(span?.spanContext().spanId);
+  });
+
+  it('is marked failed with what the step threw, which is thrown on', async () => {
+    const failing = stepUnder(parentOf(TraceFlags.SAMPLED, true), () =>
+      Promise.reject(new Error('no such item')),
+    );
+    await expect(failing).rejects.toThrow('no such item');
+    const [span] = await ended(1);
+    expect(span?.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span?.events.map((event) => event.name)).toEqual(['exception']);
+  });
+
+  it('in a request whose trace is not kept, runs the step in the request’s own context', async () => {
+    const parent = parentOf(TraceFlags.NONE);
+    // no span started: the step sees the request's, not a child that records nothing
+    expect(await stepUnder(parent)).toBe(parent);
+    expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+});
