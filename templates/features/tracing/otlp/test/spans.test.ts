@@ -171,10 +171,11 @@ describe('OBS-4, OBS-2: what is not recorded', () => {
   });
 });
 
+const traceId = '12'.repeat(16);
+const parentOf = (traceFlags: TraceFlags, isRemote = false): Span =>
+  trace.wrapSpanContext({ traceId, spanId: '34'.repeat(8), traceFlags, isRemote });
+
 describe('OBS-3: withSpan, a step of a request', () => {
-  const traceId = '12'.repeat(16);
-  const parentOf = (traceFlags: TraceFlags, isRemote = false): Span =>
-    trace.wrapSpanContext({ traceId, spanId: '34'.repeat(8), traceFlags, isRemote });
   /** `withSpan` called with `parent` active; resolves to the span active inside the step */
   const stepUnder = (parent: Span, step: () => Promise<void> = () => Promise.resolve()) =>
     context.with(trace.setSpan(ROOT_CONTEXT, parent), () =>

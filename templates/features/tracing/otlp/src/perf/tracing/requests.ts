@@ -64,9 +64,9 @@ export function spanPerRequest(listener: RequestListener): RequestListener {
     try {
       context.with(active, listener, undefined, req, res);
     } catch (error) {
+      // the process is going down (uncaughtException); the span ends as the response closes
       span.recordException(error instanceof Error ? error : String(error));
       span.setStatus({ code: SpanStatusCode.ERROR });
-      span.end();
       throw error;
     }
   };
