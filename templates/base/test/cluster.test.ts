@@ -141,6 +141,15 @@ describe('cluster', () => {
     expect(pids.has(cluster.primary.pid ?? 0)).toBe(false);
   }, 60_000);
 
+  it('WORK-3: the first worker starts alone, the second once it serves', async () => {
+    const cluster = await startCluster();
+    await cluster.until('two workers serving', () => cluster.serving().length === 2);
+    const steps = cluster.lines
+      .filter((line) => line.msg === 'worker started' || line.msg === 'worker serving')
+      .map((line) => line.msg);
+    expect(steps).toEqual(['worker started', 'worker serving', 'worker started', 'worker serving']);
+  }, 60_000);
+
   it('WORK-3: a worker killed is replaced by a new one that serves', async () => {
     const cluster = await startCluster();
     await cluster.until('two workers serving', () => cluster.serving().length === 2);
