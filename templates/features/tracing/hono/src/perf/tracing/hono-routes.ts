@@ -8,8 +8,8 @@ const tracer = trace.getTracer(routeScope);
 
 /**
  * OBS-2: Hono has no OpenTelemetry instrumentation of its own (the community's @hono/otel opens
- * a second server span beside instrumentation-http's), so this does what the Fastify and Express
- * instrumentations do: it names the request's span after the route that matched
+ * a second server span beside the request's, requests.ts), so this does what the Fastify and
+ * Express instrumentations do: it names the request's span after the route that matched
  * (`GET /api/db/items/:id`, attribute `http.route`) and wraps the handler in a span.
  */
 export function traceRoutes(): MiddlewareHandler {
