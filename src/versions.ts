@@ -53,7 +53,6 @@ export const versions = {
   '@opentelemetry/exporter-trace-otlp-proto': from22('^0.223.0', '^0.301.2'),
   '@opentelemetry/instrumentation-express': from22('^0.71.1', '^0.72.0'),
   '@opentelemetry/instrumentation-ioredis': from22('^0.71.0', '^0.72.0'),
-  '@opentelemetry/instrumentation-pg': from22('^0.76.0', '^0.78.0'),
   '@opentelemetry/instrumentation-undici': from22('^0.33.0', '^0.34.0'),
   '@opentelemetry/sdk-node': from22('^0.223.0', '^0.301.2'),
   // the samplers: sdk-node re-exports them (as `tracing`) only up to 0.223

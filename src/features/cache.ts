@@ -164,7 +164,7 @@ function readmeSection(backend: Backend): string {
 
 /** OBS-2: what the tracing test checks of the cache's routes, and the Redis client's spans */
 function tracing(backend: Backend): Contribution {
-  const clients = shared(backend) ? "'ioredis'" : '';
+  const scopes = shared(backend) ? 'ioredis' : '';
   return {
     to: 'tracing',
     dependencies: shared(backend) ? ['@opentelemetry/instrumentation-ioredis'] : [],
@@ -176,9 +176,10 @@ function tracing(backend: Backend): Contribution {
         ? ['new IORedisInstrumentation({ requireParentSpan: true }),']
         : [],
       'tracing.routes': [
-        `routes.push({ path: '/api/items/2', clients: [${clients}] });`,
+        ...(shared(backend) ? ["const ioredis = '@opentelemetry/instrumentation-ioredis';"] : []),
+        `routes.push({ path: '/api/items/2', scopes: [${scopes}] });`,
         // CACHE-8: a PUT invalidates the entry once its body is read
-        `bodyRoutes.push({ path: '/api/items/4', clients: [${clients}], body: { name: 'Renamed' } });`,
+        `bodyRoutes.push({ path: '/api/items/4', scopes: [${scopes}], body: { name: 'Renamed' } });`,
         // CACHE-15: a cache with an in-process tier answers hits before the framework
         ...(backend === 'memory' || backend === 'tiered'
           ? ["frontRoutes.push({ path: '/api/items/3', route: '/api/items/:id' });"]

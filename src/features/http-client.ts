@@ -128,7 +128,8 @@ export const httpClient: Feature = {
         ],
         'tracing.instrumentations': ['new UndiciInstrumentation({ requireParentforSpans: true }),'],
         'tracing.routes': [
-          "routes.push({ path: '/api/upstream', clients: ['undici'], span: 'upstream.call' });",
+          "const undici = '@opentelemetry/instrumentation-undici';",
+          "routes.push({ path: '/api/upstream', scopes: [undici], span: 'upstream.call' });",
         ],
       },
     },

@@ -42,9 +42,7 @@ export const workers: Feature = {
     {
       to: 'tracing',
       slots: {
-        'tracing.routes': [
-          "routes.push({ path: '/api/hash', clients: [], span: 'hash.compute' });",
-        ],
+        'tracing.routes': ["routes.push({ path: '/api/hash', scopes: [], span: 'hash.compute' });"],
       },
     },
   ],

@@ -63,7 +63,7 @@ describe.each(sets)('$id', (set) => {
     if (db === 'postgres') {
       expected.push({
         path: '/api/db/items/1',
-        scopes: ['@opentelemetry/instrumentation-pg'],
+        scopes: ['pg'],
         own: 'db-items.get',
       });
     }
@@ -101,6 +101,25 @@ describe.each(sets)('$id', (set) => {
         expect(mine?.scope, names).toBe(`e2e-${set.id}`);
         expect(mine?.parentSpanId, names).toBeTruthy();
       }
+    }
+    // the query's span, made by the app's Database (perf/db/database.ts), not an instrumentation
+    if (db === 'postgres') {
+      const trace = otlp.traceOf('/api/db/items/1');
+      const query = trace.find((span) => span.scope === 'pg');
+      const own = trace.find((span) => span.name === 'db-items.get');
+      expect(query).toMatchObject({ name: 'SELECT test', kind: 3, parentSpanId: own?.spanId });
+      // (an int64 attribute arrives as its digits)
+      expect({
+        ...query?.attributes,
+        'server.port': String(query?.attributes['server.port']),
+      }).toEqual({
+        'db.system.name': 'postgresql',
+        'db.namespace': 'test',
+        'db.operation.name': 'SELECT',
+        'db.query.text': expect.stringMatching(/^SELECT [^]*\sFROM items WHERE id = \$1$/),
+        'server.address': '127.0.0.1',
+        'server.port': '5432',
+      });
     }
     // OBS-2: probes are not traced
     expect(otlp.incoming('/health')).toEqual([]);

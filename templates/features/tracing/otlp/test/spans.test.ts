@@ -24,7 +24,7 @@ import {
 import { createServer, request, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { withSpan } from '../src/perf/spans.js';
+import { withClientSpan, withSpan } from '../src/perf/spans.js';
 import { requestScope, spanPerRequest } from '../src/perf/tracing/requests.js';
 
 // the request spans of perf/tracing/requests.ts and the steps' of perf/spans.ts, in this
@@ -209,6 +209,63 @@ describe('OBS-3: withSpan, a step of a request', () => {
     const parent = parentOf(TraceFlags.NONE);
     // no span started: the step sees the request's, not a child that records nothing
     expect(await stepUnder(parent)).toBe(parent);
+    expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+});
+
+describe('OBS-2: withClientSpan, a call to another service', () => {
+  const describeCall = vi.fn(() => ({
+    name: 'SELECT app',
+    attributes: { 'db.system.name': 'postgresql', 'db.query.text': 'SELECT $1' },
+  }));
+  afterEach(() => describeCall.mockClear());
+
+  /** `withClientSpan` called with `parent` active (none when undefined) */
+  const callUnder = (
+    parent: Span | undefined,
+    call: () => Promise<unknown> = () => Promise.resolve(trace.getActiveSpan()),
+  ) => {
+    const run = () => withClientSpan('db-client', describeCall, call);
+    return parent ? context.with(trace.setSpan(ROOT_CONTEXT, parent), run) : run();
+  };
+  const failure = (code?: string) =>
+    Object.assign(new Error('terminating connection'), code ? { code } : {});
+
+  it('is a CLIENT span of its scope, a child of the request’s, named and described by `describe`', async () => {
+    const request = provider.getTracer('test').startSpan('GET /api/things/:id');
+    // the call runs in the request's own context: its span is not made active
+    expect(await callUnder(request)).toBe(request);
+    request.end();
+    const [span] = await ended(2);
+    expect(span?.instrumentationScope.name).toBe('db-client');
+    expect(span?.kind).toBe(SpanKind.CLIENT);
+    expect(span?.name).toBe('SELECT app');
+    expect(span?.attributes).toEqual(describeCall.mock.results[0]?.value.attributes);
+    expect(span?.parentSpanContext?.spanId).toBe(request.spanContext().spanId);
+    expect(span?.status.code).toBe(SpanStatusCode.UNSET);
+  });
+
+  it('says what failed by its code, with no message, and throws it on', async () => {
+    await expect(
+      callUnder(parentOf(TraceFlags.SAMPLED, true), () => Promise.reject(failure('57P01'))),
+    ).rejects.toThrow('terminating connection');
+    await expect(
+      callUnder(parentOf(TraceFlags.SAMPLED, true), () => Promise.reject(new TypeError('bad'))),
+    ).rejects.toThrow('bad');
+    const spans = await ended(2);
+    expect(spans.map((span) => span.attributes['error.type'])).toEqual(['57P01', 'TypeError']);
+    for (const span of spans) {
+      expect(span.status).toEqual({ code: SpanStatusCode.ERROR });
+      expect(span.events).toEqual([]);
+    }
+  });
+
+  it('outside a request, and in one whose trace is not kept, only runs the call', async () => {
+    const unkept = parentOf(TraceFlags.NONE);
+    expect(await callUnder(undefined)).toBeUndefined();
+    expect(await callUnder(unkept)).toBe(unkept);
+    await expect(callUnder(unkept, () => Promise.reject(failure('57P01')))).rejects.toThrow();
+    expect(describeCall).not.toHaveBeenCalled();
     expect(exporter.getFinishedSpans()).toEqual([]);
   });
 });

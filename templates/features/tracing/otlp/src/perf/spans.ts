@@ -1,4 +1,4 @@
-import { SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { appName } from '../config.js';
 
 // the job worker stops tracing through here, whether or not the project traces
@@ -6,13 +6,20 @@ export { stopTracing } from './tracing/sdk.js';
 
 export type SpanAttributes = Attributes;
 
+/** a call to another service, as its span shows it (withClientSpan) */
+export interface ClientSpan {
+  /** what the semantic conventions name it: `{operation} {target}`, such as `SELECT app` */
+  name: string;
+  attributes: SpanAttributes;
+}
+
 const tracer = trace.getTracer(appName);
 
 /**
  * OBS-3: runs `fn` in a span of its own, a child of the request's, so that a trace shows this
  * step and what it called (queries, upstream requests). An error thrown by `fn` is recorded on
  * the span, which is marked failed, and thrown on. In a request whose trace is not kept, `fn`
- * just runs: its span would record nothing (inUnkeptTrace), and would cost a span and a context
+ * just runs: its span would record nothing (isUnkept), and would cost a span and a context
  * for nothing.
  */
 export function withSpan<T>(
@@ -20,7 +27,7 @@ export function withSpan<T>(
   attributes: SpanAttributes,
   fn: () => Promise<T>,
 ): Promise<T> {
-  if (inUnkeptTrace()) return fn();
+  if (isUnkept(trace.getActiveSpan())) return fn();
   return tracer.startActiveSpan(name, { attributes }, async (span) => {
     try {
       return await fn();
@@ -35,12 +42,51 @@ export function withSpan<T>(
 }
 
 /**
- * Whether the active span is this process's and records nothing: under each sampler
- * OTEL_TRACES_SAMPLER names, a child of it would not be recorded either (the parent-based ones
- * give a local unsampled parent AlwaysOff; traceidratio decides by the trace id, which the child
- * shares). A remote parent, extracted by hand, still gets its children.
+ * Whether `span` is this process's and records nothing: under each sampler OTEL_TRACES_SAMPLER
+ * names, a child of it would not be recorded either (the parent-based ones give a local
+ * unsampled parent AlwaysOff; traceidratio decides by the trace id, which the child shares). A
+ * remote parent, extracted by hand, still gets its children.
  */
-function inUnkeptTrace(): boolean {
+function isUnkept(span: Span | undefined): boolean {
+  return span !== undefined && !span.isRecording() && !span.spanContext().isRemote;
+}
+
+/**
+ * OBS-2: runs `fn`, a call to another service (a database query), in a CLIENT span of its own
+ * made by the `scope` instrumentation, under the active span: a request's whose trace is kept, or
+ * a job's. Outside of one, or in a request whose trace is not kept, `fn` just runs, and
+ * `describe` (the span's name and attributes) is not even called. This is what an
+ * instrumentation that wraps the client library could not do cheaply: it starts a span for each
+ * call, kept or not, builds its attributes, and binds the library's callbacks to the context.
+ * The span is not made active: `fn` makes no spans of its own. When `fn` fails, the span says
+ * so with `error.type` (the error's `code`, such as a SQLSTATE, or its name) and status ERROR,
+ * and carries no message, which may hold values.
+ */
+export function withClientSpan<T>(
+  scope: string,
+  describe: () => ClientSpan,
+  fn: () => Promise<T>,
+): Promise<T> {
   const active = trace.getActiveSpan();
-  return active !== undefined && !active.isRecording() && !active.spanContext().isRemote;
+  if (active === undefined || isUnkept(active)) return fn();
+  const { name, attributes } = describe();
+  const span = trace.getTracer(scope).startSpan(name, { kind: SpanKind.CLIENT, attributes });
+  return fn().then(
+    (result) => {
+      span.end();
+      return result;
+    },
+    (error: unknown) => {
+      span.setAttribute('error.type', errorType(error));
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+      throw error;
+    },
+  );
+}
+
+function errorType(error: unknown): string {
+  if (!(error instanceof Error)) return '_OTHER';
+  const { code } = error as Error & { code?: unknown };
+  return typeof code === 'string' && code !== '' ? code : error.name;
 }

@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import { timed } from '../server-timing.js';
+import { withClientSpan, type ClientSpan, type SpanAttributes } from '../spans.js';
 import { startEmbedded } from './embedded.js';
 
 export interface QueryOptions {
@@ -44,20 +45,28 @@ export function isUnavailable(error: unknown): boolean {
   );
 }
 
+/** the instrumentation scope of the queries' spans, as the project's tracing test finds them */
+export const queryScope = 'pg';
+
 /**
  * POOL-1: the app's one pool. Every query goes through `query`, which times it for the
- * slow-query log (POOL-3) and the Server-Timing header, and runs an idempotent statement once
- * more when its connection was dead (POOL-2).
+ * slow-query log (POOL-3) and the Server-Timing header, runs an idempotent statement once
+ * more when its connection was dead (POOL-2), and, in a traced project, shows it in the
+ * request's trace (OBS-2: a span for the query, retries included, made only when the trace is
+ * kept; the pool itself is not instrumented).
  */
 export class Database {
   #answeredAt = 0;
+  readonly #server: SpanAttributes;
 
   constructor(
     readonly pool: pg.Pool,
     private readonly slowQueryMs: number,
     private readonly logger: Logger,
     private readonly closeEmbedded: () => Promise<void>,
-  ) {}
+  ) {
+    this.#server = serverAttributes(pool.options.connectionString);
+  }
 
   /** `values` travel apart from the text, as parameters: never spliced in, never logged */
   async query<R extends pg.QueryResultRow = pg.QueryResultRow>(
@@ -67,7 +76,13 @@ export class Database {
   ): Promise<pg.QueryResult<R>> {
     const started = performance.now();
     try {
-      const result = await timed('db', () => this.#run<R>(text, values, idempotent));
+      const result = await timed('db', () =>
+        withClientSpan(
+          queryScope,
+          () => this.#span(text),
+          () => this.#run<R>(text, values, idempotent),
+        ),
+      );
       this.#answeredAt = Date.now();
       return result;
     } finally {
@@ -109,12 +124,33 @@ export class Database {
     }
   }
 
+  // the text has $1-style placeholders where the values go: it is recorded, never the values
+  #span(text: string): ClientSpan {
+    const operation = /^\s*(\w+)/.exec(text)?.[1]?.toUpperCase() ?? 'QUERY';
+    const namespace = this.#server['db.namespace'];
+    return {
+      name: typeof namespace === 'string' ? `${operation} ${namespace}` : operation,
+      attributes: { ...this.#server, 'db.operation.name': operation, 'db.query.text': text },
+    };
+  }
+
   // POOL-3: the text has $1-style placeholders where the values go, so none can leak here
   #logIfSlow(text: string, ms: number): void {
     if (ms < this.slowQueryMs) return;
     const sql = text.replace(/\s+/g, ' ').trim();
     this.logger.warn({ durationMs: Math.round(ms), sql }, 'db: slow query');
   }
+}
+
+/** what the semantic conventions record of a PostgreSQL server: never its user or password */
+function serverAttributes(url: string | undefined): SpanAttributes {
+  const attributes: SpanAttributes = { 'db.system.name': 'postgresql' };
+  if (!url || !URL.canParse(url)) return attributes;
+  const { hostname, port, pathname } = new URL(url);
+  if (hostname) attributes['server.address'] = hostname.replace(/^\[|\]$/g, '');
+  attributes['server.port'] = Number(port || 5432);
+  if (pathname.length > 1) attributes['db.namespace'] = decodeURIComponent(pathname.slice(1));
+  return attributes;
 }
 
 /** the pool, on DATABASE_URL, or on an embedded Postgres when it is unset (POOL-4) */
