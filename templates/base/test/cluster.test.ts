@@ -150,6 +150,16 @@ describe('cluster', () => {
     expect(steps).toEqual(['worker started', 'worker serving', 'worker started', 'worker serving']);
   }, 60_000);
 
+  it('WORK-3, RUN-3: a wrong setting is printed once, by the primary, which exits 1', async () => {
+    // the first worker was forked before the settings were read: it must neither print the
+    // error again nor serve
+    const cluster = await startCluster({ SHUTDOWN_TIMEOUT_MS: 'soon' });
+    const [code] = await cluster.exited;
+    expect(code).toBe(1);
+    expect(cluster.output().match(/Invalid setting SHUTDOWN_TIMEOUT_MS="soon"/g)).toHaveLength(1);
+    expect(cluster.lines).toEqual([]);
+  }, 60_000);
+
   it('WORK-3: a worker killed is replaced by a new one that serves', async () => {
     const cluster = await startCluster();
     await cluster.until('two workers serving', () => cluster.serving().length === 2);

@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
+import type { FirstWorker } from './first-worker.js';
 import { isClusterMessage, type ClusterMessage } from './messages.js';
 
 /** deaths within this window count toward the restart delay and toward a crash loop */
@@ -25,8 +26,9 @@ interface WorkerState {
  * process listens on (Node's cluster hands each new connection to the next worker), and
  * keeps that many serving:
  *
- * - the first worker starts alone, and the others once it serves, so that the first answer
- *   comes as soon as one process can give it;
+ * - the first worker starts alone (`first`, forked before the settings were read, when
+ *   main.ts did), and the others once it serves, so that the first answer comes as soon as
+ *   one process can give it;
  * - a worker that dies is restarted, after a delay that doubles with each death of the last
  *   minute; when workers die in a loop (a bad deploy, a dependency down at start), the
  *   primary gives up and exits 1 rather than restart forever;
@@ -35,7 +37,7 @@ interface WorkerState {
  * - on SIGTERM or SIGINT every worker drains as a single process would, then the primary
  *   exits 0 (1 if a worker did not close cleanly). A second signal kills them at once.
  */
-export function superviseWorkers(config: Config, logger: Logger): void {
+export function superviseWorkers(config: Config, logger: Logger, first?: FirstWorker): void {
   const { workers: count } = config.cluster;
   const states = new Map<Worker, WorkerState>();
   const deaths: number[] = [];
@@ -53,8 +55,8 @@ export function superviseWorkers(config: Config, logger: Logger): void {
     if (worker.isConnected()) worker.send(message, () => undefined);
   };
 
-  const fork = (replaces?: Worker) => {
-    const worker = cluster.fork();
+  const watch = (worker: Worker, replaces?: Worker) => {
+    logger.info({ worker: worker.process.pid }, 'worker started');
     const replaced = replaces && states.get(replaces);
     states.set(worker, {
       serving: false,
@@ -66,6 +68,8 @@ export function superviseWorkers(config: Config, logger: Logger): void {
       if (isClusterMessage(message)) onMessage(worker, message);
     });
   };
+
+  const fork = (replaces?: Worker) => watch(cluster.fork(), replaces);
 
   const onMessage = (worker: Worker, message: ClusterMessage) => {
     const state = states.get(worker);
@@ -99,7 +103,7 @@ export function superviseWorkers(config: Config, logger: Logger): void {
     }
   };
 
-  cluster.on('exit', (worker, code, signal) => {
+  const onExit = (worker: Worker, code: number | null, signal: NodeJS.Signals | null) => {
     const state = states.get(worker);
     states.delete(worker);
     if (!state) return;
@@ -137,9 +141,9 @@ export function superviseWorkers(config: Config, logger: Logger): void {
       fork(state.replaces);
     }, delayMs);
     restarts.add(restart);
-  });
+  };
 
-  cluster.on('fork', (worker) => logger.info({ worker: worker.process.pid }, 'worker started'));
+  cluster.on('exit', onExit);
 
   function shutDown(worker: Worker) {
     listening.add(worker);
@@ -194,5 +198,16 @@ export function superviseWorkers(config: Config, logger: Logger): void {
   // the first worker starts alone, the others once it serves: loading together they share the
   // cores, and the first answer came 35-55 ms later (bench:startup); full capacity comes one
   // worker's start later instead
-  fork();
+  if (first) {
+    const { worker } = first;
+    watch(worker);
+    first.adopt(
+      (message) => {
+        if (isClusterMessage(message)) onMessage(worker, message);
+      },
+      (code, signal) => onExit(worker, code, signal),
+    );
+  } else {
+    fork();
+  }
 }
