@@ -39,7 +39,7 @@ export const base: Feature = {
   installScripts: () => ({ esbuild: true }),
   gitignore: ['node_modules/', 'dist/', 'coverage/', '.env', '*.log'],
   slots: () => ({
-    'config.imports': ["import { clusterSettings } from './settings/cluster.js';"],
+    'config.imports': ["import { clusterSettings, workerCount } from './settings/cluster.js';"],
     'config.sections': ['cluster: clusterSettings(e),'],
   }),
   env: () => [

@@ -3,14 +3,14 @@ import './perf/compile-cache.js';
 import cluster from 'node:cluster';
 import { forkFirstWorker } from './perf/cluster/first-worker.js';
 import type { RunningServer } from './server.js';
+import { isClusterPrimary } from './settings/cluster.js';
 
 // WORK-3: a cluster's first worker starts loading before the primary loads its settings; the
 // rest is imported once it has (a static import would be loaded before this line runs)
 const firstWorker = forkFirstWorker();
-const [{ loadConfigOrExit }, { createLogger }, { isClusterPrimary }] = await Promise.all([
+const [{ loadConfigOrExit }, { createLogger }] = await Promise.all([
   import('./config.js'),
   import('./perf/logger.js'),
-  import('./settings/cluster.js'),
 ]);
 
 const config = loadConfigOrExit();

@@ -1,6 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
-import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { isClusterPrimary, workerCount } from '../../settings/cluster.js';
+import { loadEnvFile } from '../../settings/env-file.js';
 
 type Exit = [code: number | null, signal: NodeJS.Signals | null];
 
@@ -18,10 +18,10 @@ export interface FirstWorker {
  * WORK-3: in a cluster's primary, forks the first worker before anything else is loaded.
  * Loading and checking the settings (config.ts and its schema library) takes the primary about
  * as long as a worker's own start takes to load the framework, and the first worker waited for
- * it; now both load at once, on two cores. The number of workers is read here as the settings
- * read it (`.env`, then the environment, which wins; unset is one per core), and only a plain
- * number counts: anything else is left to the settings, which will report it. Undefined in a
- * worker, and when one process serves (WEB_CONCURRENCY=1, or one core).
+ * it; now both load at once, on two cores. WEB_CONCURRENCY is read here as the settings read it
+ * (`.env` under the environment, `workerCount`), and only a plain number counts: anything else
+ * is left to the settings, which will report it. Undefined in a worker, and when one process
+ * serves (WEB_CONCURRENCY=1, or one core).
  *
  * Should the settings be wrong, the primary says so and exits 1, and this worker goes with it:
  * it is stopped as the primary exits, and a cluster worker's own settings error is not
@@ -29,10 +29,11 @@ export interface FirstWorker {
  */
 export function forkFirstWorker(): FirstWorker | undefined {
   if (!cluster.isPrimary) return undefined;
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  const setting = process.env['WEB_CONCURRENCY'];
-  const workers = !setting ? availableParallelism() : /^\d+$/.test(setting) ? Number(setting) : 1;
-  if (workers < 2) return undefined;
+  loadEnvFile();
+  const setting = process.env['WEB_CONCURRENCY'] || undefined;
+  if (setting !== undefined && !/^\d+$/.test(setting)) return undefined;
+  const workers = workerCount(setting === undefined ? undefined : Number(setting));
+  if (!isClusterPrimary({ workers })) return undefined;
 
   const worker = cluster.fork();
   const messages: unknown[] = [];

@@ -64,12 +64,16 @@ export function superviseWorkers(config: Config, logger: Logger, first?: FirstWo
       replaces: replaced ? replaces : undefined,
     });
     if (replaced) replaced.replacedBy = worker;
-    worker.on('message', (message) => {
+    const receive = (message: unknown) => {
       if (isClusterMessage(message)) onMessage(worker, message);
-    });
+    };
+    worker.on('message', receive);
+    return receive;
   };
 
-  const fork = (replaces?: Worker) => watch(cluster.fork(), replaces);
+  const fork = (replaces?: Worker) => {
+    watch(cluster.fork(), replaces);
+  };
 
   const onMessage = (worker: Worker, message: ClusterMessage) => {
     const state = states.get(worker);
@@ -200,13 +204,7 @@ export function superviseWorkers(config: Config, logger: Logger, first?: FirstWo
   // worker's start later instead
   if (first) {
     const { worker } = first;
-    watch(worker);
-    first.adopt(
-      (message) => {
-        if (isClusterMessage(message)) onMessage(worker, message);
-      },
-      (code, signal) => onExit(worker, code, signal),
-    );
+    first.adopt(watch(worker), (code, signal) => onExit(worker, code, signal));
   } else {
     fork();
   }

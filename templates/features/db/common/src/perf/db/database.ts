@@ -45,8 +45,8 @@ export function isUnavailable(error: unknown): boolean {
   );
 }
 
-/** the instrumentation scope of the queries' spans, as the project's tracing test finds them */
-export const queryScope = 'pg';
+/** the instrumentation scope of the queries' spans (the project's tracing test looks for `pg`) */
+const queryScope = 'pg';
 
 /**
  * POOL-1: the app's one pool. Every query goes through `query`, which times it for the
@@ -57,16 +57,15 @@ export const queryScope = 'pg';
  */
 export class Database {
   #answeredAt = 0;
-  readonly #server: SpanAttributes;
+  /** the server's part of a query's attributes, once a query's span is first made */
+  #server: SpanAttributes | undefined;
 
   constructor(
     readonly pool: pg.Pool,
     private readonly slowQueryMs: number,
     private readonly logger: Logger,
     private readonly closeEmbedded: () => Promise<void>,
-  ) {
-    this.#server = serverAttributes(pool.options.connectionString);
-  }
+  ) {}
 
   /** `values` travel apart from the text, as parameters: never spliced in, never logged */
   async query<R extends pg.QueryResultRow = pg.QueryResultRow>(
@@ -127,10 +126,11 @@ export class Database {
   // the text has $1-style placeholders where the values go: it is recorded, never the values
   #span(text: string): ClientSpan {
     const operation = /^\s*(\w+)/.exec(text)?.[1]?.toUpperCase() ?? 'QUERY';
-    const namespace = this.#server['db.namespace'];
+    const server = (this.#server ??= serverAttributes(this.pool.options.connectionString));
+    const namespace = server['db.namespace'];
     return {
       name: typeof namespace === 'string' ? `${operation} ${namespace}` : operation,
-      attributes: { ...this.#server, 'db.operation.name': operation, 'db.query.text': text },
+      attributes: { ...server, 'db.operation.name': operation, 'db.query.text': text },
     };
   }
 

@@ -1,16 +1,16 @@
-import { existsSync } from 'node:fs';
 import { register } from 'node:module';
 import { basename } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import type { Config } from '../../config.js';
+import { loadEnvFile } from '../../settings/env-file.js';
 
 // OBS-1: loaded with `node --import` before the app (`npm start`, `npm run dev` and the
 // Dockerfile do so). Libraries are patched as they load, so this must run before the app
 // imports any of them. What it needs is imported only once it knows it traces.
 
 async function startForThisProcess(): Promise<void> {
-  // the settings the app will read: .env first, then the environment
-  if (existsSync('.env')) process.loadEnvFile('.env');
+  // the settings the app will read
+  loadEnvFile();
 
   const { ConfigError, loadConfig } = await import('../../config.js');
   let config: Config;
