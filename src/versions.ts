@@ -29,8 +29,8 @@ export const versions = {
   'lru-cache': '^11.5.3',
   'on-headers': '^1.1.0',
   pino: '^10.4.0',
+  valibot: '^1.5.0',
   vary: '^1.1.2',
-  zod: '^4.6.7',
   // database (POOL-1..4). PGlite pinned to the build pglite-socket depends on: one copy, not two
   '@electric-sql/pglite': '0.5.14',
   '@electric-sql/pglite-socket': '0.2.17',

@@ -5,7 +5,7 @@ export const base: Feature = {
   id: 'base',
   applies: () => true,
   layers: () => ['base'],
-  dependencies: () => ['close-with-grace', 'pino', 'zod'],
+  dependencies: () => ['close-with-grace', 'pino', 'valibot'],
   devDependencies: () => [
     '@eslint/js',
     '@types/autocannon',
@@ -49,10 +49,10 @@ export const base: Feature = {
       default: 3000,
       doc: 'Port to listen on; 0 picks a free one',
     },
-    { name: 'HOST', schema: 'z.string().min(1)', default: '0.0.0.0', doc: 'Address to listen on' },
+    { name: 'HOST', schema: 'v.string()', default: '0.0.0.0', doc: 'Address to listen on' },
     {
       name: 'LOG_LEVEL',
-      schema: 'z.enum(logLevels)',
+      schema: 'oneOf(logLevels)',
       default: 'info',
       doc: 'fatal, error, warn, info, debug, trace or silent',
     },

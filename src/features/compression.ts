@@ -18,7 +18,7 @@ function env(answers: Answers): EnvVar[] {
     },
     {
       name: 'COMPRESS_IN_APP',
-      schema: 'z.stringbool()',
+      schema: 'flag()',
       default: !behindNginx(answers),
       doc: 'Compress dynamic answers in the app; false when a proxy in front does it (COMP-5)',
     },

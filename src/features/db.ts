@@ -11,7 +11,7 @@ const env: EnvVar[] = [
   },
   {
     name: 'PGLITE_DIR',
-    schema: 'z.string().min(1)',
+    schema: 'v.string()',
     default: './data/pglite',
     doc: 'Folder of the embedded Postgres used when DATABASE_URL is unset (POOL-4)',
   },

@@ -3,7 +3,7 @@ import type { EnvVar, Feature } from './types.js';
 const env: EnvVar[] = [
   {
     name: 'UPSTREAM_URL',
-    schema: 'z.url()',
+    schema: 'url()',
     doc: "What /api/upstream calls; when unset, this server's own /health on PORT, so the route works out of the box",
   },
   {

@@ -22,7 +22,7 @@ export const profiling: Feature = {
   env: () => [
     {
       name: 'SERVER_TIMING',
-      schema: 'z.stringbool()',
+      schema: 'flag()',
       default: false,
       doc: 'true adds a Server-Timing header (time in the database, upstream calls, the app) to every response (OBS-5)',
     },

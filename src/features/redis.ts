@@ -20,7 +20,7 @@ export function redisUrl(answers: Answers): EnvVar {
   ].join(' and ');
   return {
     name: 'REDIS_URL',
-    schema: 'z.url()',
+    schema: 'url()',
     doc: `Redis for ${users}, like redis://127.0.0.1:6379; without it ${unset}`,
     secret: true,
   };

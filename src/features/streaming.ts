@@ -7,13 +7,13 @@ const compressed = (answers: Answers) => answers.compression !== 'none';
 const env = (answers: Answers): EnvVar[] => [
   {
     name: 'FILES_DIR',
-    schema: 'z.string().min(1)',
+    schema: 'v.string()',
     default: './files',
     doc: 'Folder that GET /files/:name serves; made with a few samples when absent or empty (STREAM-1)',
   },
   {
     name: 'ASSETS_DIR',
-    schema: 'z.string().min(1)',
+    schema: 'v.string()',
     default: './public',
     doc: 'Folder that GET /assets/:name serves; hashed names are cached for a year (HTTP-4)',
   },

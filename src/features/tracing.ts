@@ -34,17 +34,17 @@ function benchPath(answers: Answers): string {
 const env: EnvVar[] = [
   {
     name: 'OTEL_SERVICE_NAME',
-    schema: 'z.string().min(1)',
+    schema: 'v.string()',
     doc: 'The service name on every span; the package name when unset (OBS-1)',
   },
   {
     name: 'OTEL_EXPORTER_OTLP_ENDPOINT',
-    schema: 'z.url()',
+    schema: 'url()',
     doc: "The collector's OTLP/HTTP receiver, like http://collector:4318; http://localhost:4318 when unset (OBS-1)",
   },
   {
     name: 'OTEL_TRACES_SAMPLER',
-    schema: 'z.enum(samplers)',
+    schema: 'oneOf(samplers)',
     default: 'parentbased_traceidratio',
     doc: "Which traces are kept; the parentbased ones follow the caller's choice when there is one (OBS-4)",
   },

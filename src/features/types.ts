@@ -4,7 +4,7 @@ import type { PackageName } from '../versions.js';
 /** a slot in a framework-neutral file (filled the same way whatever the framework) */
 export type SharedSlot =
   | 'config.imports' // src/config.ts: each feature's src/settings/<feature>.ts
-  | 'config.env' // zod schema entries in src/config.ts (generated from `env`)
+  | 'config.env' // valibot schema entries in src/config.ts (generated from `env`)
   | 'config.sections' // a section per feature, made by its settings module from the parsed env
   | 'context.imports' // src/context.ts: shared resources (pools, caches) and their lifecycle
   | 'context.create'
@@ -36,11 +36,11 @@ export type EnvDefault = string | number | boolean | readonly string[];
 /** a setting read from the environment: becomes a schema line, an .env.example line and a README row */
 export interface EnvVar {
   name: string;
-  /** zod schema expression, without the default: `int(1, 65535)` */
+  /** valibot schema expression (config.ts's helpers, or `v.`), without the default: `int(1, 65535)` */
   schema: string;
   /**
-   * the default, as the parsed setting holds it: `.env.example` spells it as the environment
-   * would (`br,gzip`), `src/config.ts` as TypeScript (`['br', 'gzip']`); absent means optional
+   * the default, as the parsed setting holds it: `.env.example` and `src/config.ts` spell it as
+   * the environment would (`br,gzip`), and the schema reads it; absent means optional
    */
   default?: EnvDefault;
   doc: string;

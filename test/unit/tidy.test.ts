@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { codeSpelling, envSpelling } from '../../src/render/env.js';
+import { envSchemaLine, envSpelling } from '../../src/render/env.js';
 import { alignTables, sortImports } from '../../src/render/tidy.js';
 
 describe('sortImports', () => {
@@ -74,14 +74,16 @@ describe('a default of a setting', () => {
     expect(envSpelling('0.0.0.0')).toBe('0.0.0.0');
   });
 
-  it('is spelled as TypeScript in src/config.ts, sizes in MiB and long numbers grouped', () => {
-    expect(codeSpelling(['br', 'gzip'])).toBe("['br', 'gzip']");
-    expect(codeSpelling(64 * 1024 * 1024)).toBe('64 * 1024 * 1024');
-    expect(codeSpelling(1024 * 1024)).toBe('1024 * 1024');
-    expect(codeSpelling(65_000)).toBe('65_000');
-    expect(codeSpelling(1_500_000)).toBe('1_500_000');
-    expect(codeSpelling(2000)).toBe('2000');
-    expect(codeSpelling(true)).toBe('true');
-    expect(codeSpelling('info')).toBe("'info'");
+  it("is given to the setting's schema in src/config.ts as the environment spells it", () => {
+    const doc = 'Size';
+    expect(envSchemaLine({ name: 'SIZE', schema: 'int(1, 9)', default: 64, doc })).toBe(
+      "// Size\nSIZE: v.optional(int(1, 9), '64'),",
+    );
+    expect(
+      envSchemaLine({ name: 'CODINGS', schema: 'codingList', default: ['br', 'gzip'], doc }),
+    ).toBe("// Size\nCODINGS: v.optional(codingList, 'br,gzip'),");
+    expect(envSchemaLine({ name: 'URL', schema: 'url()', doc })).toBe(
+      '// Size\nURL: v.optional(url()),',
+    );
   });
 });

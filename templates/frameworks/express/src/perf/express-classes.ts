@@ -1,6 +1,8 @@
-import { IncomingMessage } from 'node:http';
 import type { Express, Request, Response as ExpressResponse } from 'express';
 import { Response, type ServerClasses } from './http-server.js';
+
+// not `import`: that would load undici (see http-server.ts)
+const { IncomingMessage } = process.getBuiltinModule('node:http');
 
 /**
  * Express gives each request and response its methods by changing their prototype

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { z } from 'zod';
+import * as v from 'valibot';
 import type { Config } from '../config.js';
 import { CacheUnavailableError, type Cache, type Lookup } from '../perf/cache/cache.js';
 import type { FrontCache } from '../perf/cache/front.js';
@@ -53,18 +53,17 @@ function unavailable(error: unknown): Reply {
  * ignored, and `revision` is a guard: the write happens only if the item is still at it (409
  * otherwise). Any other field is refused.
  */
-export const itemChanges = z
-  .object({
-    name: z.string().min(1).max(200),
-    description: z.string().max(10_000),
-    price: z.number().nonnegative(),
-    tags: z.array(z.string().max(50)).max(20),
-    id: z.number().int(),
-    revision: z.number().int().positive(),
-    updatedAt: z.string(),
-  })
-  .partial()
-  .strict();
+export const itemChanges = v.partial(
+  v.strictObject({
+    name: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
+    description: v.pipe(v.string(), v.maxLength(10_000)),
+    price: v.pipe(v.number(), v.minValue(0)),
+    tags: v.pipe(v.array(v.pipe(v.string(), v.maxLength(50))), v.maxLength(20)),
+    id: v.pipe(v.number(), v.integer()),
+    revision: v.pipe(v.number(), v.integer(), v.minValue(1)),
+    updatedAt: v.string(),
+  }),
+);
 
 const languages = new Set(['en', 'de', 'es', 'fr', 'ja', 'ko']);
 
@@ -161,9 +160,9 @@ export function createItemService(cache: Cache, source: ItemSource, ttl: Ttls) {
       const refused = refuseItemId(idParam);
       if (refused) return refused;
       const id = Number(idParam);
-      const parsed = itemChanges.safeParse(body);
-      if (!parsed.success) return jsonReply(400, { error: z.prettifyError(parsed.error) });
-      const { id: named, revision, ...changes } = parsed.data;
+      const parsed = v.safeParse(itemChanges, body);
+      if (!parsed.success) return jsonReply(400, { error: v.summarize(parsed.issues) });
+      const { id: named, revision, ...changes } = parsed.output;
       // the store sets updatedAt: the one a GET returned is dropped
       delete changes.updatedAt;
       if (named !== undefined && named !== id) {

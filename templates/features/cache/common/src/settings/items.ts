@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import * as v from 'valibot';
 import type { Env } from '../config.js';
 
-export const idList = z.string().regex(/^\d+(,\d+)*$/, { error: 'takes ids like 1,2,3' });
+export const idList = v.pipe(v.string(), v.regex(/^\d+(,\d+)*$/, 'takes ids like 1,2,3'));
 
 /**
  * The sample items of src/items/: how long each kind stays cached (CACHE-9, CACHE-13), which are

@@ -1,10 +1,11 @@
-import { z } from 'zod';
+import * as v from 'valibot';
 import type { Env } from '../config.js';
 
-export const codingList = z
-  .string()
-  .regex(/^(br|gzip)(,(br|gzip))?$/, { error: 'takes br,gzip, gzip,br, br or gzip' })
-  .transform((value) => value.split(',') as ('br' | 'gzip')[]);
+export const codingList = v.pipe(
+  v.string(),
+  v.regex(/^(br|gzip)(,(br|gzip))?$/, 'takes br,gzip, gzip,br, br or gzip'),
+  v.transform((value) => value.split(',') as ('br' | 'gzip')[]),
+);
 
 /** COMP-1..5 */
 export function compressionSettings(e: Env) {

@@ -1,10 +1,12 @@
-import { z } from 'zod';
+import * as v from 'valibot';
 import type { Env } from '../config.js';
 
-export const postgresUrl = z.url({
-  protocol: /^postgres(ql)?$/,
-  error: 'takes a postgres:// URL',
-});
+const postgresUrlError = 'takes a postgres:// URL';
+export const postgresUrl = v.pipe(
+  v.string(),
+  v.regex(/^postgres(ql)?:\/\//, postgresUrlError),
+  v.url(postgresUrlError),
+);
 
 /** POOL-1..4; `appName` names the app's sessions in pg_stat_activity */
 export function dbSettings(e: Env, appName: string) {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as v from 'valibot';
 import type { Env } from '../config.js';
 
 export const samplers = [
@@ -11,10 +11,12 @@ export const samplers = [
 ] as const;
 
 const ratioError = 'takes a number from 0 to 1';
-export const ratio = z.coerce
-  .number({ error: ratioError })
-  .min(0, { error: ratioError })
-  .max(1, { error: ratioError });
+export const ratio = v.pipe(
+  v.string(),
+  v.toNumber(ratioError),
+  v.minValue(0, ratioError),
+  v.maxValue(1, ratioError),
+);
 
 /** OBS-1..4: read by the preload, src/perf/tracing/register.ts, before the app starts */
 export function tracingSettings(e: Env, appName: string) {
