@@ -26,6 +26,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { withClientSpan, withSpan } from '../src/perf/spans.js';
 import { requestScope, spanPerRequest } from '../src/perf/tracing/requests.js';
+import { KeptTracerProvider } from '../src/perf/tracing/unkept.js';
 
 // the request spans of perf/tracing/requests.ts and the steps' of perf/spans.ts, in this
 // process: a provider that keeps what it ends in memory, parent-based like the app's default
@@ -267,5 +268,48 @@ describe('OBS-2: withClientSpan, a call to another service', () => {
     await expect(callUnder(unkept, () => Promise.reject(failure('57P01')))).rejects.toThrow();
     expect(describeCall).not.toHaveBeenCalled();
     expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+});
+
+describe('OBS-2: the instrumentations’ tracers', () => {
+  const tracer = new KeptTracerProvider(provider).getTracer('an-instrumentation');
+  const under = (parent: Span) => trace.setSpan(ROOT_CONTEXT, parent);
+
+  it('make a kept request’s spans as the SDK does', async () => {
+    const request = provider.getTracer('test').startSpan('GET /api/things/:id');
+    const route = tracer.startSpan('route', { attributes: { 'http.route': '/a' } }, under(request));
+    expect(route.isRecording()).toBe(true);
+    route.end();
+    request.end();
+    const [span] = await ended(2);
+    expect(span?.instrumentationScope.name).toBe('an-instrumentation');
+    expect(span?.attributes).toEqual({ 'http.route': '/a' });
+    expect(span?.parentSpanContext?.spanId).toBe(request.spanContext().spanId);
+  });
+
+  it('hand a request whose trace is not kept its own span context, recording nothing', () => {
+    const unkept = parentOf(TraceFlags.NONE);
+    const route = tracer.startSpan('route', { attributes: { 'http.route': '/a' } }, under(unkept));
+    expect(route.isRecording()).toBe(false);
+    expect(route.spanContext()).toEqual(unkept.spanContext());
+    route.end();
+    // startActiveSpan runs its function with that span active, and returns what it returns
+    const active = tracer.startActiveSpan('handler', {}, under(unkept), (span) => {
+      expect(span.isRecording()).toBe(false);
+      return trace.getActiveSpan();
+    });
+    expect(active?.spanContext()).toEqual(unkept.spanContext());
+    expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+
+  it('leave a remote parent and a new root to the SDK and its sampler', () => {
+    // a caller's unsampled parent: not kept either, but a span of this process, with an id of its own
+    const remote = tracer.startSpan('route', {}, under(parentOf(TraceFlags.NONE, true)));
+    expect(remote.isRecording()).toBe(false);
+    expect(remote.spanContext().spanId).not.toBe('34'.repeat(8));
+    const root = tracer.startSpan('job', { root: true }, under(parentOf(TraceFlags.NONE)));
+    expect(root.isRecording()).toBe(true);
+    expect(root.spanContext().traceId).not.toBe(traceId);
+    root.end();
   });
 });

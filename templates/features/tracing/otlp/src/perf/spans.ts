@@ -1,5 +1,6 @@
-import { SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
 import { appName } from '../config.js';
+import { isUnkept } from './tracing/unkept.js';
 
 // the job worker stops tracing through here, whether or not the project traces
 export { stopTracing } from './tracing/sdk.js';
@@ -39,16 +40,6 @@ export function withSpan<T>(
       span.end();
     }
   });
-}
-
-/**
- * Whether `span` is this process's and records nothing: under each sampler OTEL_TRACES_SAMPLER
- * names, a child of it would not be recorded either (the parent-based ones give a local
- * unsampled parent AlwaysOff; traceidratio decides by the trace id, which the child shares). A
- * remote parent, extracted by hand, still gets its children.
- */
-function isUnkept(span: Span | undefined): boolean {
-  return span !== undefined && !span.isRecording() && !span.spanContext().isRemote;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { subscribe } from 'node:diagnostics_channel';
-import { context } from '@opentelemetry/api';
+import { context, trace } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { NodeSDK } from '@opentelemetry/sdk-node';
@@ -12,6 +12,7 @@ import {
 } from '@opentelemetry/sdk-trace';
 import type { Config } from '../../config.js';
 import { instrumentations } from './instrumentations.js';
+import { KeptTracerProvider } from './unkept.js';
 
 type TracingConfig = Config['tracing'];
 
@@ -55,6 +56,9 @@ export function startTracing(config: TracingConfig): string[] {
     logRecordProcessors: [],
   });
   sdk.start();
+  // OBS-2: in a request whose trace is not kept, their spans cost nothing (unkept.ts)
+  const tracers = new KeptTracerProvider(trace.getTracerProvider());
+  for (const each of enabled) each.setTracerProvider(tracers);
   subscribe('perf-app:front-cache:answer', nameAfterRoute);
   const patched = enabled.flatMap((each) => each.getModuleDefinitions().map(({ name }) => name));
   return [...new Set(patched)];
