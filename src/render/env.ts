@@ -33,6 +33,14 @@ export function envSchemaLine(v: EnvVar): string {
   return `// ${v.doc}\n${v.name}: v.optional(${v.schema}${fallback}),`;
 }
 
+/** the shared schemas (src/settings/schemas.ts) that `vars` use, as config.ts imports them */
+export function schemaImports(vars: readonly EnvVar[]): string[] {
+  const used = sharedSchemas.filter((name) => vars.some((v) => v.schema.includes(`${name}(`)));
+  return used.length === 0 ? [] : [`import { ${used.join(', ')} } from './settings/schemas.js';`];
+}
+
+const sharedSchemas = ['flag', 'url'] as const;
+
 /** a default as the environment spells it: `br,gzip`, `67108864`, `false` */
 export function envSpelling(value: EnvDefault): string {
   return typeof value === 'object' ? value.join(',') : String(value);

@@ -14,7 +14,7 @@ import { precompiled } from './precompiled.js';
 import type { Tree } from '../tree.js';
 import { images, node } from '../versions.js';
 import { composeServiceEntries, deployData } from './deploy.js';
-import { envOf, envSchemaLine, envSpelling } from './env.js';
+import { envOf, envSchemaLine, envSpelling, schemaImports } from './env.js';
 import { contributionsOf, preloadsOf, testServicesOf, type Project } from './project.js';
 import { routeGuide } from './route-guide.js';
 import { alignTables, printWidth, sortImports } from './tidy.js';
@@ -228,6 +228,7 @@ export function collectSlots(project: Project): Map<SlotName, string[]> {
   const push = (name: SlotName, entries: readonly string[] = []) =>
     slots.set(name, [...new Set([...(slots.get(name) ?? []), ...entries])]);
   const env = envOf(project);
+  push('config.imports', schemaImports(env.flat()));
   for (const [index, feature] of project.features.entries()) {
     push('config.env', (env[index] ?? []).map(envSchemaLine));
     // the URL of each server its tests use, which test/env.ts defaults to the local one

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { envSchemaLine, envSpelling } from '../../src/render/env.js';
+import { envSchemaLine, envSpelling, schemaImports } from '../../src/render/env.js';
 import { alignTables, sortImports } from '../../src/render/tidy.js';
 
 describe('sortImports', () => {
@@ -85,5 +85,19 @@ describe('a default of a setting', () => {
     expect(envSchemaLine({ name: 'URL', schema: 'url()', doc })).toBe(
       '// Size\nURL: v.optional(url()),',
     );
+  });
+
+  it('makes config.ts import the shared schemas its settings use, and no other', () => {
+    const doc = 'A setting';
+    expect(schemaImports([{ name: 'PORT', schema: 'int(0, 65535)', default: 3000, doc }])).toEqual(
+      [],
+    );
+    expect(
+      schemaImports([
+        { name: 'ON', schema: 'flag()', default: false, doc },
+        { name: 'URL', schema: 'url()', doc },
+        { name: 'DATABASE_URL', schema: 'postgresUrl', doc },
+      ]),
+    ).toEqual(["import { flag, url } from './settings/schemas.js';"]);
   });
 });
