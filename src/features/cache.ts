@@ -38,7 +38,7 @@ const commonEnv: EnvVar[] = [
   },
   {
     name: 'CACHE_PREFIX',
-    schema: 'keyPrefix',
+    schema: 'prefix()',
     doc: 'Prefix of every cache key; the package name when unset',
   },
   {
@@ -110,7 +110,7 @@ const tieredEnv: EnvVar[] = [
 
 function configImports(backend: Backend): string[] {
   return [
-    "import { cacheSettings, keyPrefix } from './settings/cache.js';",
+    "import { cacheSettings } from './settings/cache.js';",
     "import { idList, itemsSettings } from './settings/items.js';",
     ...(shared(backend) ? ["import { redisCacheSettings } from './settings/cache-redis.js';"] : []),
     ...(backend === 'tiered'

@@ -41,7 +41,7 @@ const commonEnv: EnvVar[] = [
 const bullmqEnv: EnvVar[] = [
   {
     name: 'JOBS_PREFIX',
-    schema: 'queuePrefix',
+    schema: 'prefix()',
     doc: "Prefix of the queue's Redis keys, so that apps can share a Redis; the package name when unset",
   },
   {
@@ -118,7 +118,7 @@ export const jobs: Feature = {
     'config.imports': [
       "import { jobsSettings } from './settings/jobs.js';",
       ...(answers.jobs === 'bullmq'
-        ? ["import { bullmqJobsSettings, queuePrefix } from './settings/jobs-bullmq.js';"]
+        ? ["import { bullmqJobsSettings } from './settings/jobs-bullmq.js';"]
         : []),
     ],
     'config.sections': [

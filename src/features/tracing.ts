@@ -50,7 +50,7 @@ const env: EnvVar[] = [
   },
   {
     name: 'OTEL_TRACES_SAMPLER_ARG',
-    schema: 'ratio',
+    schema: 'share()',
     default: 1,
     doc: 'Share of new traces kept by the ratio samplers, from 0 to 1; lower it under heavy traffic (OBS-4)',
   },
@@ -77,7 +77,7 @@ export const tracing: Feature = {
   readme: () => ['features/tracing/readme/section.md'],
   env: () => env,
   slots: (answers) => ({
-    'config.imports': ["import { ratio, samplers, tracingSettings } from './settings/tracing.js';"],
+    'config.imports': ["import { samplers, tracingSettings } from './settings/tracing.js';"],
     'config.sections': ['tracing: tracingSettings(e, appName),'],
     'context.imports': [
       "import { traceRequests } from './perf/tracing/requests.js';",

@@ -35,11 +35,16 @@ export function envSchemaLine(v: EnvVar): string {
 
 /** the shared schemas (src/settings/schemas.ts) that `vars` use, as config.ts imports them */
 export function schemaImports(vars: readonly EnvVar[]): string[] {
-  const used = sharedSchemas.filter((name) => vars.some((v) => v.schema.includes(`${name}(`)));
-  return used.length === 0 ? [] : [`import { ${used.join(', ')} } from './settings/schemas.js';`];
+  const used = sharedSchemas.filter(({ call }) => vars.some((v) => call.test(v.schema)));
+  if (used.length === 0) return [];
+  return [`import { ${used.map(({ name }) => name).join(', ')} } from './settings/schemas.js';`];
 }
 
-const sharedSchemas = ['flag', 'url'] as const;
+// a call of the name itself: `url()` and `v.array(url())`, not `postgresurl()` or `x.url()`
+const sharedSchemas = ['flag', 'prefix', 'share', 'url'].map((name) => ({
+  name,
+  call: new RegExp(`(?<![\\w$.])${name}\\(`),
+}));
 
 /** a default as the environment spells it: `br,gzip`, `67108864`, `false` */
 export function envSpelling(value: EnvDefault): string {

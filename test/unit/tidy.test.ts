@@ -99,5 +99,24 @@ describe('a default of a setting', () => {
         { name: 'DATABASE_URL', schema: 'postgresUrl', doc },
       ]),
     ).toEqual(["import { flag, url } from './settings/schemas.js';"]);
+    expect(
+      schemaImports([
+        { name: 'RATIO', schema: 'share()', doc },
+        { name: 'KEYS', schema: 'prefix()', doc },
+        { name: 'URLS', schema: 'v.array(url())', doc },
+      ]),
+    ).toEqual(["import { prefix, share, url } from './settings/schemas.js';"]);
+  });
+
+  it('takes a call of the name itself for a shared schema, not a longer name or a method', () => {
+    const doc = 'A setting';
+    expect(
+      schemaImports([
+        { name: 'A', schema: 'postgresurl()', doc },
+        { name: 'B', schema: 'v.url()', doc },
+        { name: 'C', schema: 'reflag()', doc },
+        { name: 'D', schema: 'share', doc },
+      ]),
+    ).toEqual([]);
   });
 });

@@ -20,7 +20,7 @@ import { checkRequest, readChunkedBody } from './request-limits.js';
  * about 50 ms of a worker's start on Node.js 22 and later (nodejs/node#57649). The module as
  * `require` gives it loads nothing more.
  */
-const nodeHttp = process.getBuiltinModule('node:http');
+export const nodeHttp = process.getBuiltinModule('node:http');
 
 /** answers a request before any framework sees it and returns true, or returns false */
 export type FrontHandler = (req: IncomingMessage, res: ServerResponse) => boolean;

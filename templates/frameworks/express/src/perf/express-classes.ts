@@ -1,8 +1,5 @@
 import type { Express, Request, Response as ExpressResponse } from 'express';
-import { Response, type ServerClasses } from './http-server.js';
-
-// not `import`: that would load undici (see http-server.ts)
-const { IncomingMessage } = process.getBuiltinModule('node:http');
+import { nodeHttp, Response, type ServerClasses } from './http-server.js';
 
 /**
  * Express gives each request and response its methods by changing their prototype
@@ -15,7 +12,7 @@ const { IncomingMessage } = process.getBuiltinModule('node:http');
  * sub-app (`app.use(express())`) would bring the change back; routes go in Routers.
  */
 export function expressClasses(app: Express): ServerClasses {
-  class AppRequest extends IncomingMessage {}
+  class AppRequest extends nodeHttp.IncomingMessage {}
   class AppResponse extends Response {}
   adopt(AppRequest.prototype, app.request);
   adopt(AppResponse.prototype, app.response);

@@ -1,10 +1,4 @@
-import * as v from 'valibot';
 import type { Env } from '../config.js';
-
-export const keyPrefix = v.pipe(
-  v.string(),
-  v.regex(/^[\w.-]+$/, 'takes letters, digits, _ . and -'),
-);
 
 /** CACHE-1..15; `appName` is the key prefix when CACHE_PREFIX is unset */
 export function cacheSettings(e: Env, appName: string) {

@@ -1,10 +1,4 @@
-import * as v from 'valibot';
 import type { Env } from '../config.js';
-
-export const queuePrefix = v.pipe(
-  v.string(),
-  v.regex(/^[\w.-]+$/, 'takes letters, digits, _ . and -'),
-);
 
 /** WORK-1: the queue in Redis; `appName` prefixes its keys when JOBS_PREFIX is unset */
 export function bullmqJobsSettings(e: Env, appName: string) {

@@ -1,4 +1,3 @@
-import * as v from 'valibot';
 import type { Env } from '../config.js';
 
 export const samplers = [
@@ -9,14 +8,6 @@ export const samplers = [
   'parentbased_always_off',
   'parentbased_traceidratio',
 ] as const;
-
-const ratioError = 'takes a number from 0 to 1';
-export const ratio = v.pipe(
-  v.string(),
-  v.toNumber(ratioError),
-  v.minValue(0, ratioError),
-  v.maxValue(1, ratioError),
-);
 
 /** OBS-1..4: read by the preload, src/perf/tracing/register.ts, before the app starts */
 export function tracingSettings(e: Env, appName: string) {
