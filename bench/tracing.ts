@@ -10,7 +10,11 @@
  *   kept 1%    with the preload, parentbased_traceidratio at 0.01: nearly every request unsampled
  *
  * each exporting to a receiver in this process that takes every OTLP export and throws it
- * away. wrk (pinned to BENCH_LOAD_CPU) loads each route on each server in turn, in rounds, so
+ * away. Everything else (wrk, this process and its receiver, and a PostgreSQL of the
+ * benchmark's own with every backend it forks) is pinned to BENCH_LOAD_CPU, so the servers'
+ * CPU runs the servers alone: with the shared PostgreSQL, whose backends float over both
+ * CPUs, the db route's untraced row moved by 20 to 50 µs between two runs of the same apps.
+ * wrk loads each route on each server in turn, in rounds, so
  * that whatever else the machine does falls on all three alike; for each burst the server's
  * utime + stime from /proc/PID/stat is divided by the requests wrk counted. It prints the median
  * µs of CPU per request of each, and what tracing adds to the server without it, on
@@ -30,7 +34,8 @@
  *   BENCH_CONNECTIONS  default 50
  *   BENCH_SERVER_CPU   the CPU of every server, default 1
  *   BENCH_LOAD_CPU     the CPU of wrk, default 0
- *   DATABASE_URL       default postgres://postgres@127.0.0.1:5432/test
+ *   DATABASE_URL       a PostgreSQL to query instead of the benchmark's own (which is
+ *                      started with initdb and postgres from PATH, pinned to BENCH_LOAD_CPU)
  *   BENCH_NODE         the Node.js that runs the servers, default the one running this script
  *                      (apps generated here are made for its line, `--node N`)
  *
@@ -48,6 +53,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, waitUntilAnswering } from '../test/helpers/net.js';
+import { throwAwayPostgres } from '../test/helpers/postgres.js';
 import { benchNode } from './node.js';
 import { cpuSeconds, median } from './stats.js';
 
@@ -66,7 +72,7 @@ const settings = {
   connections: Number(process.env['BENCH_CONNECTIONS'] ?? 50),
   serverCpu: process.env['BENCH_SERVER_CPU'] ?? '1',
   loadCpu: process.env['BENCH_LOAD_CPU'] ?? '0',
-  databaseUrl: process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test',
+  databaseUrl: process.env['DATABASE_URL'],
 };
 
 const routes = ['/api/items/1', '/api/db/items/1'] as const;
@@ -120,7 +126,12 @@ interface Server {
   pid: number;
 }
 
-async function boot(dir: string, variant: Variant, receiver: string): Promise<Server> {
+async function boot(
+  dir: string,
+  variant: Variant,
+  receiver: string,
+  databaseUrl: string,
+): Promise<Server> {
   const port = await freePort();
   const { preload, env } = variants[variant];
   const flags = preload ? ['--import', './dist/perf/tracing/register.js'] : [];
@@ -140,7 +151,7 @@ async function boot(dir: string, variant: Variant, receiver: string): Promise<Se
         ITEM_LOAD_MS: '0',
         // a loaded machine must not turn requests away: every answer is a 200 here
         SHED_EVENT_LOOP_DELAY_MS: '0',
-        DATABASE_URL: settings.databaseUrl,
+        DATABASE_URL: databaseUrl,
         UPSTREAM_URL: `${receiver}/upstream`,
         OTEL_EXPORTER_OTLP_ENDPOINT: receiver,
         ...env,
@@ -197,11 +208,17 @@ async function measure(server: Server, path: string): Promise<Sample> {
   return { cpuUs: (used / requests) * 1e6, rate: requests / settings.seconds };
 }
 
-async function benchFramework(framework: Framework, dir: string): Promise<void> {
+async function benchFramework(
+  framework: Framework,
+  dir: string,
+  databaseUrl: string,
+): Promise<void> {
   const receiver = await discardingReceiver();
   try {
     const servers = {} as Record<Variant, Server>;
-    for (const variant of variantNames) servers[variant] = await boot(dir, variant, receiver.url);
+    for (const variant of variantNames) {
+      servers[variant] = await boot(dir, variant, receiver.url, databaseUrl);
+    }
     const samples = new Map<string, Sample[]>();
     for (const path of routes) {
       // warm the JIT, the pool's connections and the cache entry
@@ -276,13 +293,31 @@ async function main(): Promise<void> {
     console.error(`building app-${framework} (npm run build)…`);
     await run(`npm run build (app-${framework})`, 'npm', ['run', 'build'], dir);
   }
-  console.log(
-    `Node.js ${benchNode.version}, server CPU ${settings.serverCpu}, wrk CPU ${settings.loadCpu}, ${settings.connections} connections, ` +
-      `${settings.rounds} rounds of ${settings.seconds} s, medians`,
+  // this process (the receiver) off the servers' CPU, every thread of it
+  await run(
+    'taskset',
+    'taskset',
+    ['-a', '-p', '-c', settings.loadCpu, String(process.pid)],
+    repoRoot,
   );
-  for (const framework of settings.frameworks) {
-    await benchFramework(framework, join(appsDir, `app-${framework}`));
+  const postgres = settings.databaseUrl
+    ? undefined
+    : await throwAwayPostgres({ cpus: settings.loadCpu });
+  try {
+    await postgres?.start();
+    const databaseUrl = settings.databaseUrl ?? postgres?.url ?? '';
+    console.log(
+      `Node.js ${benchNode.version}, server CPU ${settings.serverCpu}, wrk, receiver and PostgreSQL CPU ${settings.loadCpu}, ` +
+        `${settings.connections} connections, ${settings.rounds} rounds of ${settings.seconds} s, medians`,
+    );
+    for (const framework of settings.frameworks) {
+      await benchFramework(framework, join(appsDir, `app-${framework}`), databaseUrl);
+      for (const child of children) child.kill('SIGTERM');
+    }
+  } finally {
     for (const child of children) child.kill('SIGTERM');
+    await postgres?.stop();
+    await postgres?.remove();
   }
 }
 

@@ -1,14 +1,16 @@
-// `npm test`, after build, lint and tsc: every vitest project, in two lanes side by side.
-// The end-to-end workspace is made once here, while the first lane runs the unit tests (they
-// need no workspace); then that lane runs the end-to-end files and the other lane the apps' own
-// checks (test/e2e/apps.test.ts, two sets at a time) and the regeneration e2e, so that the two
-// lanes end about together. (vitest's --exclude did not take files out of a project's run:
-// the first lane names its files.)
+// `npm test`, after build: lint, type-check and every vitest project, in two lanes side by side.
+// The end-to-end workspace is made once here (its install and build take about seven minutes on
+// a two-core machine), and the first lane uses that time: the lint and the tool's type-check,
+// the unit tests and the CLI tests again on Node.js 26, none of which needs the workspace. Then
+// that lane runs the end-to-end files and the other lane the apps' own checks
+// (test/e2e/apps.test.ts, two sets at a time) and the regeneration e2e, so that the two lanes end
+// about together. (vitest's --exclude did not take files out of a project's run: the first lane
+// names its files.)
 // One vitest process with both e2e projects ran them one after the other (vitest 4 schedules a
 // project that runs its files one at a time after the others), which took ten minutes more.
-// The first lane then runs the CLI tests again on Node.js 26, the newest line the tool makes
-// projects for: they run the built CLI with the Node.js that runs them. The other unit tests
-// render in memory, the same on every line.
+// The CLI tests run on Node.js 26, the newest line the tool makes projects for, as well as on the
+// Node.js running this: they run the built CLI with the Node.js that runs them. The other unit
+// tests render in memory, the same on every line.
 
 import { execa } from 'execa';
 import { readdirSync } from 'node:fs';
@@ -22,12 +24,20 @@ import { nodeBinary, repoRoot } from '../test/helpers/e2e.js';
  * a vitest process: its projects (only the `files` of them, when given), on the Node.js running
  * this or on a line's; `workspace`: it needs the end-to-end workspace
  */
-interface Run {
+interface VitestRun {
   projects: string[];
   files?: string[];
   node?: NodeLine;
   workspace?: boolean;
 }
+
+/** another command of the repo's, with a name for its lines */
+interface CommandRun {
+  name: string;
+  command: string[];
+}
+
+type Run = VitestRun | CommandRun;
 
 /** the end-to-end files the second lane runs after the apps; the first lane runs the others */
 const installing = ['test/e2e/regenerate.test.ts'];
@@ -40,9 +50,11 @@ const lanes: { name: string; runs: Run[] }[] = [
   {
     name: 'unit+e2e',
     runs: [
+      { name: 'lint', command: ['npm', 'run', 'lint'] },
+      { name: 'tsc', command: ['npx', 'tsc', '--noEmit'] },
       { projects: ['unit'] },
-      { projects: ['e2e'], files: otherE2e, workspace: true },
       { projects: ['unit'], files: ['test/cli/'], node: '26' },
+      { projects: ['e2e'], files: otherE2e, workspace: true },
     ],
   },
   {
@@ -74,7 +86,28 @@ const workspace = prepareOnce({ built: true });
 // a failed preparation is reported by the first run that waits for it
 workspace.catch(() => undefined);
 
-async function runVitest(lane: string, run: Run): Promise<number> {
+function report(label: string, exitCode: number | undefined): number {
+  console.log(
+    `[${label}] exited ${String(exitCode)} after ${Math.round((Date.now() - started) / 1000)} s`,
+  );
+  return exitCode ?? 1;
+}
+
+async function runCommand(lane: string, { name, command }: CommandRun): Promise<number> {
+  const label = `${lane} ${name}`;
+  const [file = '', ...args] = command;
+  const child = execa(file, args, {
+    cwd: repoRoot,
+    env: { FORCE_COLOR: process.env['FORCE_COLOR'] ?? '0' },
+    reject: false,
+    stdin: 'ignore',
+  });
+  pipe(label, child.stdout, process.stdout);
+  pipe(label, child.stderr, process.stderr);
+  return report(label, (await child).exitCode);
+}
+
+async function runVitest(lane: string, run: VitestRun): Promise<number> {
   const { projects, files = [], node } = run;
   const label = node ? `${lane} node ${node}` : lane;
   if (run.workspace) {
@@ -97,18 +130,16 @@ async function runVitest(lane: string, run: Run): Promise<number> {
   );
   pipe(label, child.stdout, process.stdout);
   pipe(label, child.stderr, process.stderr);
-  const { exitCode } = await child;
-  console.log(
-    `[${label}] exited ${String(exitCode)} after ${Math.round((Date.now() - started) / 1000)} s`,
-  );
-  return exitCode ?? 1;
+  return report(label, (await child).exitCode);
 }
 
 const runs = lanes.map(async ({ name, runs: laneRuns }, index) => {
   // the second lane a moment later, so that the two do not load vitest on the same core at once
   await sleep(index * 2000);
   const codes: number[] = [];
-  for (const run of laneRuns) codes.push(await runVitest(name, run));
+  for (const run of laneRuns) {
+    codes.push(await ('command' in run ? runCommand(name, run) : runVitest(name, run)));
+  }
   return codes.every((code) => code === 0) ? 0 : 1;
 });
 const codes = await Promise.all(runs);

@@ -2,12 +2,13 @@
 // under the app, a PostgreSQL that goes away and comes back, the slow-query log, and the
 // embedded Postgres when DATABASE_URL is unset (POOL-1..4).
 
-import { execa, type ResultPromise } from 'execa';
-import { chown, mkdtemp, rm } from 'node:fs/promises';
+import { execa } from 'execa';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appDir, boot, freePort, type BootedApp } from '../helpers/e2e.js';
+import { appDir, boot, type BootedApp } from '../helpers/e2e.js';
+import { throwAwayPostgres } from '../helpers/postgres.js';
 import { optionSets } from './sets.js';
 
 const databaseUrl = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -58,57 +59,6 @@ const status = (url: string) =>
     (res) => res.status,
     () => 0,
   );
-
-/**
- * A PostgreSQL server of our own on a free port, started and stopped by its pid: the shared one
- * on 5432 stays up. As root, it runs as the postgres user (initdb refuses root).
- */
-async function throwAwayPostgres() {
-  const port = await freePort();
-  const dir = await mkdtemp(join(tmpdir(), 'e2e-pg-'));
-  const asRoot = process.getuid?.() === 0;
-  const as = asRoot ? ['setpriv', '--reuid=postgres', '--regid=postgres', '--init-groups'] : [];
-  if (asRoot) {
-    const id = async (flag: string) => Number((await execa('id', [flag, 'postgres'])).stdout);
-    await chown(dir, await id('-u'), await id('-g'));
-  }
-  const run = (command: string, args: string[]) =>
-    asRoot ? execa(as[0] ?? '', [...as.slice(1), command, ...args]) : execa(command, args);
-  await run('initdb', ['-D', dir, '-A', 'trust', '-U', 'postgres', '--no-sync']);
-  let server: ResultPromise | undefined;
-  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  const answers = () =>
-    execa('pg_isready', ['-h', '127.0.0.1', '-p', String(port)], { reject: false }).then(
-      (result) => result.exitCode === 0,
-    );
-  return {
-    url,
-    async start() {
-      server = run('postgres', [
-        '-D',
-        dir,
-        '-p',
-        String(port),
-        '-k',
-        dir,
-        '-c',
-        'listen_addresses=127.0.0.1',
-        '-c',
-        'fsync=off',
-      ]);
-      server.catch(() => undefined);
-      await until(answers, 30_000);
-    },
-    /** a fast shutdown (SIGINT): sessions are cut, as in a restart or a failover */
-    async stop() {
-      server?.kill('SIGINT');
-      await server;
-    },
-    async remove() {
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 describe.each(sets)('$id', (set) => {
   const dir = appDir(set);

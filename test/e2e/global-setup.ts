@@ -83,11 +83,13 @@ function tscBuild(sets: OptionSet[], tsconfig: string, flags: string[] = []) {
 /**
  * What `npm run build` does in every app: `tsc -p tsconfig.build.json`, then, where the app
  * compresses responses, `node dist/precompress.js public` (precompressed siblings of public/).
+ * `--noCheck`: the same JavaScript (the apps' `verbatimModuleSyntax` and `isolatedModules` make
+ * emit independent of types) in half the time; typecheckAll checks every file of it next.
  */
 async function buildAll(): Promise<void> {
   for (const sets of byLine(allSets).values()) {
     const builds = await Promise.all(
-      halves(sets).map((half) => tscBuild(half, 'tsconfig.build.json')),
+      halves(sets).map((half) => tscBuild(half, 'tsconfig.build.json', ['--noCheck'])),
     );
     for (const build of builds) {
       if (build.exitCode !== 0) throw new Error(`building the apps failed:\n${build.all}`);
