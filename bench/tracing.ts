@@ -12,8 +12,9 @@
  * each exporting to a receiver in this process that takes every OTLP export and throws it
  * away. Everything else (wrk, this process and its receiver, and a PostgreSQL of the
  * benchmark's own with every backend it forks) is pinned to BENCH_LOAD_CPU, so the servers'
- * CPU runs the servers alone: with the shared PostgreSQL, whose backends float over both
- * CPUs, the db route's untraced row moved by 20 to 50 µs between two runs of the same apps.
+ * CPU runs the servers alone. The db route's figures still move between runs by ±30 µs (its
+ * rate is set by PostgreSQL and wrk on one CPU, and a server's CPU per request rises as its
+ * rate falls); the cached hit's by a few.
  * wrk loads each route on each server in turn, in rounds, so
  * that whatever else the machine does falls on all three alike; for each burst the server's
  * utime + stime from /proc/PID/stat is divided by the requests wrk counted. It prints the median

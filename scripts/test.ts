@@ -1,16 +1,17 @@
 // `npm test`, after build: lint, type-check and every vitest project, in two lanes side by side.
-// The end-to-end workspace is made once here (its install and build take about seven minutes on
-// a two-core machine), and the first lane uses that time: the lint and the tool's type-check,
-// the unit tests and the CLI tests again on Node.js 26, none of which needs the workspace. Then
-// that lane runs the end-to-end files and the other lane the apps' own checks
+// The end-to-end workspace is made once here (three installs, a build and a type-check of every
+// app), while the first lane runs what needs none: the lint, the tool's type-check and the unit
+// tests. Then that lane runs the end-to-end files and the other lane the apps' own checks
 // (test/e2e/apps.test.ts, two sets at a time) and the regeneration e2e, so that the two lanes end
 // about together. (vitest's --exclude did not take files out of a project's run: the first lane
-// names its files.)
+// names its files.) The whole run keeps both cores busy (85% in CI): work moved into the
+// workspace's time slows the workspace by as much (the CLI tests on Node.js 26 there ended the
+// run a minute later).
 // One vitest process with both e2e projects ran them one after the other (vitest 4 schedules a
 // project that runs its files one at a time after the others), which took ten minutes more.
-// The CLI tests run on Node.js 26, the newest line the tool makes projects for, as well as on the
-// Node.js running this: they run the built CLI with the Node.js that runs them. The other unit
-// tests render in memory, the same on every line.
+// The first lane then runs the CLI tests again on Node.js 26, the newest line the tool makes
+// projects for: they run the built CLI with the Node.js that runs them. The other unit tests
+// render in memory, the same on every line.
 
 import { execa } from 'execa';
 import { readdirSync } from 'node:fs';
@@ -53,8 +54,8 @@ const lanes: { name: string; runs: Run[] }[] = [
       { name: 'lint', command: ['npm', 'run', 'lint'] },
       { name: 'tsc', command: ['npx', 'tsc', '--noEmit'] },
       { projects: ['unit'] },
-      { projects: ['unit'], files: ['test/cli/'], node: '26' },
       { projects: ['e2e'], files: otherE2e, workspace: true },
+      { projects: ['unit'], files: ['test/cli/'], node: '26' },
     ],
   },
   {

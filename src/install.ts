@@ -4,7 +4,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clearLine, cursorTo } from 'node:readline';
 import pc from 'picocolors';
 import type { PackageManager } from './args.js';
 import { installArgs, packageManagerField } from './package-manager.js';
@@ -101,9 +100,10 @@ export async function installDependencies(pm: PackageManager, cwd: string): Prom
   } finally {
     process.off('SIGINT', onSignal);
     clearInterval(ticker);
+    // the terminal's own methods: node:readline would load some ten modules for these two
     if (tty) {
-      clearLine(process.stdout, 0);
-      cursorTo(process.stdout, 0);
+      process.stdout.clearLine(0);
+      process.stdout.cursorTo(0);
     }
   }
 }
