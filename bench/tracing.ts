@@ -12,10 +12,7 @@
  * each exporting to a receiver in this process that takes every OTLP export and throws it
  * away. Everything else (wrk, this process and its receiver, and a PostgreSQL of the
  * benchmark's own with every backend it forks) is pinned to BENCH_LOAD_CPU, so the servers'
- * CPU runs the servers alone. The db route's figures still move between runs by ±30 µs (its
- * rate is set by PostgreSQL and wrk on one CPU, and a server's CPU per request rises as its
- * rate falls); the cached hit's by a few.
- * wrk loads each route on each server in turn, in rounds, so
+ * CPU runs the servers alone. wrk loads each route on each server in turn, in rounds, so
  * that whatever else the machine does falls on all three alike; for each burst the server's
  * utime + stime from /proc/PID/stat is divided by the requests wrk counted. It prints the median
  * µs of CPU per request of each, and what tracing adds to the server without it, on
@@ -23,7 +20,9 @@
  *   GET /api/items/1     a cached hit (the response cache answers before the framework)
  *   GET /api/db/items/1  a query to PostgreSQL (DATABASE_URL) on every request
  *
- * issue 13's targets: at most 40 µs added with every trace kept, 15 µs unsampled.
+ * issue 13's targets: at most 40 µs added with every trace kept, 15 µs unsampled. The db
+ * route's figures move between runs by about ±30 µs (its rate is set by PostgreSQL and wrk on
+ * one CPU, and a server's CPU per request rises as its rate falls); the cached hit's by a few.
  *
  * Settings (environment):
  *   BENCH_APPS_DIR     a folder holding app-fastify, app-express and app-hono generated with
@@ -306,7 +305,7 @@ async function main(): Promise<void> {
     : await throwAwayPostgres({ cpus: settings.loadCpu });
   try {
     await postgres?.start();
-    const databaseUrl = settings.databaseUrl ?? postgres?.url ?? '';
+    const databaseUrl = postgres?.url ?? settings.databaseUrl ?? '';
     console.log(
       `Node.js ${benchNode.version}, server CPU ${settings.serverCpu}, wrk, receiver and PostgreSQL CPU ${settings.loadCpu}, ` +
         `${settings.connections} connections, ${settings.rounds} rounds of ${settings.seconds} s, medians`,

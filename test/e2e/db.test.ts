@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appDir, boot, type BootedApp } from '../helpers/e2e.js';
+import { until } from '../helpers/net.js';
 import { throwAwayPostgres } from '../helpers/postgres.js';
 import { optionSets } from './sets.js';
 
 const databaseUrl = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** one set with a database per framework */
 const sets = [
@@ -44,14 +44,6 @@ const connectionsOf = (name: string) =>
 async function stop(app: BootedApp): Promise<number | undefined> {
   app.process.kill('SIGTERM');
   return (await app.process).exitCode;
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not true within ${timeoutMs} ms`);
-    await sleep(100);
-  }
 }
 
 const status = (url: string) =>

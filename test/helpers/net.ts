@@ -41,3 +41,12 @@ export async function waitUntilAnswering(
   }
   return false;
 }
+
+/** calls `check` every 100 ms until it is true; throws when `timeoutMs` has passed first */
+export async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not true within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

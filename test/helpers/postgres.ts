@@ -2,14 +2,11 @@ import { execa, type ResultPromise } from 'execa';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from './net.js';
+import { freePort, until } from './net.js';
 
 export interface ThrowAwayPostgres {
   /** `postgres://postgres@127.0.0.1:PORT/postgres` */
   url: string;
-  /** the server's pid once started */
-  readonly pid: number | undefined;
   start(): Promise<void>;
   /** a fast shutdown (SIGINT): sessions are cut, as in a restart or a failover */
   stop(): Promise<void>;
@@ -50,21 +47,13 @@ export async function throwAwayPostgres({
     );
   return {
     url,
-    get pid() {
-      return server?.pid;
-    },
     async start() {
       server = run('postgres', [
         ...['-D', dir, '-p', String(port), '-k', dir],
         ...['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'],
       ]);
       server.catch(() => undefined);
-      const deadline = Date.now() + 30_000;
-      while (!(await answers())) {
-        if (Date.now() > deadline)
-          throw new Error(`postgres on port ${port} did not answer in 30 s`);
-        await sleep(100);
-      }
+      await until(answers, 30_000);
     },
     async stop() {
       server?.kill('SIGINT');
