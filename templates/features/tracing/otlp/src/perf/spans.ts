@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace, type Attributes, type Tracer } from '@opentelemetry/api';
 import { appName } from '../config.js';
 import { isUnkept } from './tracing/unkept.js';
 
@@ -15,6 +15,17 @@ export interface ClientSpan {
 }
 
 const tracer = trace.getTracer(appName);
+/** a tracer per instrumentation scope, made on its first span: one lookup, not one per call */
+const scopeTracers = new Map<string, Tracer>();
+
+function tracerOf(scope: string): Tracer {
+  let scoped = scopeTracers.get(scope);
+  if (scoped === undefined) {
+    scoped = trace.getTracer(scope);
+    scopeTracers.set(scope, scoped);
+  }
+  return scoped;
+}
 
 /**
  * OBS-3: runs `fn` in a span of its own, a child of the request's, so that a trace shows this
@@ -61,7 +72,7 @@ export function withClientSpan<T>(
   const active = trace.getActiveSpan();
   if (active === undefined || isUnkept(active)) return fn();
   const { name, attributes } = describe();
-  const span = trace.getTracer(scope).startSpan(name, { kind: SpanKind.CLIENT, attributes });
+  const span = tracerOf(scope).startSpan(name, { kind: SpanKind.CLIENT, attributes });
   return fn().then(
     (result) => {
       span.end();
