@@ -109,12 +109,12 @@ describe.each(sets)('$id', (set) => {
       expect(await status(`${app.url}/api/db/items/3`)).toBe(200);
 
       await postgres.stop();
-      await until(async () => (await status(`${app.url}/ready`)) === 503, 10_000);
+      await until(async () => (await status(`${app.url}/ready`)) === 503, 10_000, '/ready 503');
       expect(await status(`${app.url}/api/db/items/3`)).toBe(503);
       expect(await status(`${app.url}/health`)).toBe(200);
 
       await postgres.start();
-      await until(async () => (await status(`${app.url}/ready`)) === 200, 15_000);
+      await until(async () => (await status(`${app.url}/ready`)) === 200, 15_000, '/ready 200');
       expect(await status(`${app.url}/api/db/items/3`)).toBe(200);
     } finally {
       const exitCode = await stop(app);

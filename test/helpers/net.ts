@@ -42,11 +42,18 @@ export async function waitUntilAnswering(
   return false;
 }
 
-/** calls `check` every 100 ms until it is true; throws when `timeoutMs` has passed first */
-export async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+/**
+ * calls `check` every 100 ms until it is true; throws, naming `what` it waited for, when
+ * `timeoutMs` has passed first
+ */
+export async function until(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  what = 'the condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not true within ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new Error(`${what}: not true within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

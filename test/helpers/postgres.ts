@@ -53,7 +53,7 @@ export async function throwAwayPostgres({
         ...['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'],
       ]);
       server.catch(() => undefined);
-      await until(answers, 30_000);
+      await until(answers, 30_000, `postgres on port ${port} answering`);
     },
     async stop() {
       server?.kill('SIGINT');

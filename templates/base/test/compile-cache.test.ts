@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import module from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { runScript } from './helpers.js';
 
 const { enableCompileCache } = module as { enableCompileCache?: unknown };
 const folders: string[] = [];
@@ -25,18 +23,13 @@ it.skipIf(enableCompileCache === undefined)(
       for (const url of process.argv.slice(1)) await import(url);
       console.log(module.getCompileCacheDir());
     `;
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        script,
-        ...modules.map((path) => pathToFileURL(resolve(path)).href),
-      ],
-      // NODE_COMPILE_CACHE alone turns the cache on: here it is unset, so the cache goes to the
-      // temp folder only when the code turns it on
-      { env: { ...process.env, NODE_COMPILE_CACHE: undefined, TMPDIR: cacheDir } },
-    );
+    // NODE_COMPILE_CACHE alone turns the cache on: here it is unset, so the cache goes to the
+    // temp folder only when the code turns it on
+    const stdout = await runScript(script, modules, {
+      ...process.env,
+      NODE_COMPILE_CACHE: undefined,
+      TMPDIR: cacheDir,
+    });
     expect(stdout.trim().startsWith(cacheDir)).toBe(true);
     // written when the process exits: a folder per Node.js version, a file per module
     const written = await readdir(cacheDir, { recursive: true, withFileTypes: true });

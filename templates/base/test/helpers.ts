@@ -1,4 +1,8 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
 import { Writable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config.js';
 import { startServer, type RunningServer } from '../src/server.js';
@@ -20,4 +24,23 @@ export async function start(
     },
   });
   return startServer(config, pino({ level: onLog ? config.logLevel : 'silent' }, sink));
+}
+
+/**
+ * Runs `script`, an ES module, in a Node.js process of its own (Node.js keeps one module cache
+ * per process, which other tests fill), with the file URLs of the built `modules` (such as
+ * `dist/config.js`) as its arguments; resolves to what it printed.
+ */
+export async function runScript(
+  script: string,
+  modules: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
+  const urls = modules.map((path) => pathToFileURL(resolve(path)).href);
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--input-type=module', '-e', script, ...urls],
+    { env },
+  );
+  return stdout;
 }

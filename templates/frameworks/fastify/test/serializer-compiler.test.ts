@@ -1,8 +1,5 @@
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
+import { runScript } from './helpers.js';
 
 // In a process of its own: Node.js keeps one module cache per process, which other tests fill.
 // Two apps with the factory of src/perf/serializer-compiler.ts, built as `npm start` runs it
@@ -32,12 +29,7 @@ console.log(JSON.stringify({ atStart, withSchema: serializerLoaded(), body: answ
 `;
 
 it('start-up: the response serializer compiler loads with the first response schema, not with Fastify', async () => {
-  const { stdout } = await promisify(execFile)(process.execPath, [
-    '--input-type=module',
-    '-e',
-    script,
-    pathToFileURL(resolve('dist/perf/serializer-compiler.js')).href,
-  ]);
+  const stdout = await runScript(script, ['dist/perf/serializer-compiler.js']);
   expect(JSON.parse(stdout)).toEqual({
     atStart: false,
     withSchema: true,

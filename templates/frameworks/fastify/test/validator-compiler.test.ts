@@ -1,8 +1,5 @@
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
+import { runScript } from './helpers.js';
 
 // In a process of its own: Node.js keeps one module cache per process, which other tests fill.
 // Apps made after src/perf/validator-compiler.ts's deferValidatorCompiler(), built as `npm start`
@@ -54,12 +51,7 @@ console.log(JSON.stringify({
 `;
 
 it('start-up: the validator compiler loads with the first validation schema, and validates as Fastify does', async () => {
-  const { stdout } = await promisify(execFile)(process.execPath, [
-    '--input-type=module',
-    '-e',
-    script,
-    pathToFileURL(resolve('dist/perf/validator-compiler.js')).href,
-  ]);
+  const stdout = await runScript(script, ['dist/perf/validator-compiler.js']);
   expect(JSON.parse(stdout)).toEqual({
     atStart: false,
     withSchema: true,

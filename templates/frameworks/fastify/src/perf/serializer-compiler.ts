@@ -7,9 +7,11 @@ type SerializerFactory = NonNullable<
   >['buildSerializer']
 >;
 
-// fastify's own dependency, resolved from its folder: the version it was tested with, wherever
-// the package manager put it
-const requireFromFastify = createRequire(createRequire(import.meta.url).resolve('fastify'));
+/**
+ * `require` from fastify's folder, for its own dependencies: the versions it was tested with,
+ * wherever the package manager put them
+ */
+export const requireFromFastify = createRequire(createRequire(import.meta.url).resolve('fastify'));
 let serializerFactory: SerializerFactory | undefined;
 
 /**
