@@ -125,9 +125,11 @@ function sampleItem(id: number): Item {
   return {
     id,
     name: `Item ${id}`,
-    description: Array.from({ length: 24 }, (_, i) => `${words[(id + i) % words.length]} part ${i}`)
-      .join(', ')
-      .repeat(5),
+    // about 2 KB: the 24 parts five times over
+    description: Array.from(
+      { length: 120 },
+      (_, i) => `${words[(id + i) % words.length]} part ${i % 24}`,
+    ).join(', '),
     price: (id * 37) % 1000,
     tags: words.filter((_, i) => (id >> i) & 1),
     revision: 1,
