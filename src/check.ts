@@ -82,6 +82,8 @@ export async function checkProject(root: string): Promise<CheckReport> {
     manifest.answers,
     manifest.routes,
     manifest.packageManager,
+    // the base is bookkeeping, compared with nothing here
+    { withBase: false },
   );
   const now = new Map(
     tree

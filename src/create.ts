@@ -7,6 +7,7 @@ import { bunRefusal, type CreateRequest, type PackageManager } from './args.js';
 import { CliError, exitCodes, UsageError } from './errors.js';
 import { activeFeatures } from './features/index.js';
 import { generate } from './generate.js';
+import { deflateBase } from './manifest.js';
 import {
   formatSeconds,
   initGit,
@@ -60,7 +61,12 @@ export async function create(request: CreateRequest): Promise<void> {
   // has files, beside the user's README
   const pm = request.pm ?? detectPackageManager();
   if (pm === 'bun') throw new UsageError(`bun ran this. ${bunRefusal.message}`, bunRefusal.hint);
-  const tree = await generate(name, answers, [], pm);
+  // a new project's base is deflated in the thread pool while writeTree writes the other files
+  const deferBase = state !== 'not-empty' && !request.dryRun;
+  const tree = await generate(name, answers, [], pm, { withBase: !deferBase });
+  const base = deferBase ? deflateBase(tree) : undefined;
+  // its failure, if any, is thrown where writeTree waits for it, not as an unhandled rejection
+  base?.catch(() => undefined);
   const fit =
     state === 'not-empty'
       ? await fitBesideUserFiles(tree, target)
@@ -88,7 +94,7 @@ export async function create(request: CreateRequest): Promise<void> {
 
   // 7. write it all at once
   console.log(`\nCreating ${pc.bold(name)} in ${target} (${answers.framework})`);
-  await writeTree(tree, target);
+  await writeTree(tree, target, base);
   console.log(`  ${pc.green('✔')} ${tree.size} files written`);
   if (fit.readmeMoved) {
     console.log(

@@ -1,17 +1,22 @@
 import type nodePlop from 'node-plop';
 import type { PackageManager } from './args.js';
 import { activeFeatures } from './features/index.js';
+import type { AppData } from './generators/app.js';
 import type { Answers } from './options.js';
 import type { RouteSpec } from './routes.js';
 import type { Project } from './render/project.js';
 import { Tree } from './tree.js';
 
-/** renders a project into a new in-memory tree; nothing touches the disk */
+/**
+ * Renders a project into a new in-memory tree; nothing touches the disk. With `withBase:
+ * false` the tree has no base: create adds it itself (deflateBase), and check has no use for it.
+ */
 export async function generate(
   name: string,
   answers: Answers,
   routes: readonly RouteSpec[] = [],
   packageManager: PackageManager = 'npm',
+  { withBase = true }: { withBase?: boolean } = {},
 ): Promise<Tree> {
   const project: Project = {
     name,
@@ -22,7 +27,8 @@ export async function generate(
   };
   const tree = new Tree();
   const plop = await loadPlop();
-  const { failures } = await plop.getGenerator('app').runActions({ project, tree });
+  const data: AppData = { project, tree, withBase };
+  const { failures } = await plop.getGenerator('app').runActions(data);
   const [failure] = failures as unknown[];
   if (failure) {
     // an action's own error, or plop's summary of it ({ type, path, error })

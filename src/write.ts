@@ -62,9 +62,15 @@ export async function fitBesideUserFiles(
 /**
  * Writes every file into a hidden staging folder beside the target, then moves it into place:
  * one rename for a new or empty target, one rename per file for a folder that already has
- * files (--force). An interruption before the move leaves the target as it was.
+ * files (--force). An interruption before the move leaves the target as it was. `pending` is a
+ * file still being made (the base, deflated in the thread pool while the others are written):
+ * it joins the tree and is written once it is ready.
  */
-export async function writeTree(tree: Tree, dir: string): Promise<void> {
+export async function writeTree(
+  tree: Tree,
+  dir: string,
+  pending?: Promise<TreeFile>,
+): Promise<void> {
   const staging = join(
     dirname(dir),
     `.${basename(dir)}.perf-app-${randomBytes(4).toString('hex')}`,
@@ -78,12 +84,18 @@ export async function writeTree(tree: Tree, dir: string): Promise<void> {
     // synchronously: a hundred small files are written in a fraction of the time that a
     // promise per call takes, and nothing else is waiting meanwhile
     const made = new Set<string>();
-    for (const file of tree.files()) {
+    const write = (file: TreeFile) => {
       const path = join(staging, file.path);
       const folder = dirname(path);
       if (!made.has(folder)) mkdirSync(folder, { recursive: true });
       made.add(folder);
       writeFileSync(path, file.content);
+    };
+    for (const file of tree.files()) write(file);
+    if (pending) {
+      const file = await pending;
+      tree.add(file.path, file.content, file.owner);
+      write(file);
     }
     const state = await targetState(dir);
     if (state === 'missing' || state === 'empty') {

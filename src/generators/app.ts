@@ -13,6 +13,8 @@ import type { Tree } from '../tree.js';
 export interface AppData {
   project: Project;
   tree: Tree;
+  /** whether the manifest action adds the base too (generate) */
+  withBase: boolean;
 }
 
 export default function appGenerator(plop: NodePlopAPI): void {
@@ -49,8 +51,8 @@ export default function appGenerator(plop: NodePlopAPI): void {
   });
   // last: the manifest hashes what every other action wrote
   plop.setActionType('manifest', async (data) => {
-    const { project, tree } = data as AppData;
-    renderManifest(tree, project);
+    const { project, tree, withBase } = data as AppData;
+    renderManifest(tree, project, withBase);
     return '.perf-app.json';
   });
 

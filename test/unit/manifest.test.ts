@@ -7,12 +7,14 @@ import { describe, expect, it } from 'vitest';
 import {
   basePath,
   buildManifest,
+  deflateBase,
   hashContent,
   manifestPath,
   readBase,
   readManifest,
   type Manifest,
 } from '../../src/manifest.js';
+import { generate } from '../../src/generate.js';
 import { defaultAnswers, optionKeys, specOf } from '../../src/options.js';
 import { Tree } from '../../src/tree.js';
 import { coveringSets, contentOf, generateOnce } from '../helpers/answers.js';
@@ -91,6 +93,17 @@ describe.each(coveringSets())('.perf-app.json for $id', ({ answers }) => {
     } finally {
       await rm(dir, { recursive: true });
     }
+  });
+
+  it('is the same base, byte for byte, when deflated in the thread pool as create does', async () => {
+    const { tree } = await read();
+    const deferred = await generate('manifest-app', answers, [], 'npm', { withBase: false });
+    expect(deferred.has(basePath)).toBe(false);
+    expect(contentOf(deferred, manifestPath)).toBe(contentOf(tree, manifestPath));
+    const file = await deflateBase(deferred);
+    expect(file.path).toBe(basePath);
+    expect(file.owner).toBe('base');
+    expect(Buffer.compare(file.content as Buffer, tree.get(basePath)?.content as Buffer)).toBe(0);
   });
 
   it('is owned by base and ends with a newline', async () => {

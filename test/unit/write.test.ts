@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CliError } from '../../src/errors.js';
 import { readVerbatim } from '../../src/render/templates.js';
-import { Tree } from '../../src/tree.js';
+import { Tree, type TreeFile } from '../../src/tree.js';
 import {
   clashes,
   fitBesideUserFiles,
@@ -144,6 +144,35 @@ describe('writeTree', () => {
     expect(await filesUnder(dir)).toEqual(tree.files().map((f) => f.path));
     await expectTreeWritten(tree, dir);
     expect(await stagingLeftIn(join(root, 'nested'))).toEqual([]);
+  });
+
+  it('writes a pending file once it is ready, and adds it to the tree', async () => {
+    const dir = join(root, 'api');
+    const tree = sampleTree();
+    let ready!: (file: TreeFile) => void;
+    const pending = new Promise<TreeFile>((resolve) => {
+      ready = resolve;
+    });
+    const writing = writeTree(tree, dir, pending);
+    // the other files are in the staging folder, the target not yet made
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(existsSync(dir)).toBe(false);
+    ready({ path: 'late.bin', content: Buffer.from([0xff, 0x00]), owner: 'base' });
+    await writing;
+    expect(tree.get('late.bin')?.owner).toBe('base');
+    expect(await filesUnder(dir)).toEqual(tree.files().map((f) => f.path));
+    await expectTreeWritten(tree, dir);
+    expect(await stagingLeftIn(root)).toEqual([]);
+  });
+
+  it('writes nothing when the pending file fails, and leaves no staging folder', async () => {
+    const dir = join(root, 'api');
+    const before = await pictureOf(root);
+    await expect(
+      writeTree(sampleTree(), dir, Promise.reject(new Error('deflate failed'))),
+    ).rejects.toThrow('deflate failed');
+    expect(existsSync(dir)).toBe(false);
+    expect(await pictureOf(root)).toEqual(before);
   });
 
   it('fills an empty target', async () => {
