@@ -152,20 +152,17 @@ function listFiles(dir: string): string[] {
     .sort();
 }
 
-// what every layer of a project renders with, made once per project rather than per layer
-const projectInputs = new WeakMap<
-  Project,
-  { slots: Map<SlotName, string[]>; data: ReturnType<typeof templateData> }
->();
+// each layer's slots, made once per project rather than per layer
+const projectSlots = new WeakMap<Project, Map<SlotName, string[]>>();
 
 export function renderLayer(tree: Tree, layer: string, owner: string, project: Project): void {
   const root = join(templatesDir, layer);
-  let inputs = projectInputs.get(project);
-  if (!inputs) {
-    inputs = { slots: collectSlots(project), data: templateData(project) };
-    projectInputs.set(project, inputs);
+  let slots = projectSlots.get(project);
+  if (!slots) {
+    slots = collectSlots(project);
+    projectSlots.set(project, slots);
   }
-  const { slots, data } = inputs;
+  const data = templateData(project);
   for (const file of listFiles(root)) {
     const path = relative(root, file).split(sep).join('/');
     if (path.endsWith('.hbs')) {
@@ -193,7 +190,21 @@ export function readVerbatim(file: string): string | Buffer {
   return Buffer.from(text, 'utf8').equals(bytes) ? text : bytes;
 }
 
-function templateData(project: Project) {
+type TemplateData = ReturnType<typeof makeTemplateData>;
+// what every template of a project renders with (the layers', the README sections', the
+// compose services'), made once per project: it renders the README's route guide
+const projectData = new WeakMap<Project, TemplateData>();
+
+function templateData(project: Project): TemplateData {
+  let data = projectData.get(project);
+  if (!data) {
+    data = makeTemplateData(project);
+    projectData.set(project, data);
+  }
+  return data;
+}
+
+function makeTemplateData(project: Project) {
   return {
     name: project.name,
     answers: project.answers,
