@@ -53,7 +53,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, waitUntilAnswering } from '../test/helpers/net.js';
-import { throwAwayPostgres } from '../test/helpers/postgres.js';
+import { throwAwayPostgres, type ThrowAwayPostgres } from '../test/helpers/postgres.js';
 import { benchNode } from './node.js';
 import { cpuSeconds, median } from './stats.js';
 
@@ -300,12 +300,15 @@ async function main(): Promise<void> {
     ['-a', '-p', '-c', settings.loadCpu, String(process.pid)],
     repoRoot,
   );
-  const postgres = settings.databaseUrl
-    ? undefined
-    : await throwAwayPostgres({ cpus: settings.loadCpu });
+  // the PostgreSQL at DATABASE_URL, or the benchmark's own
+  let databaseUrl = settings.databaseUrl;
+  let postgres: ThrowAwayPostgres | undefined;
+  if (databaseUrl === undefined) {
+    postgres = await throwAwayPostgres({ cpus: settings.loadCpu });
+    databaseUrl = postgres.url;
+  }
   try {
     await postgres?.start();
-    const databaseUrl = postgres?.url ?? settings.databaseUrl ?? '';
     console.log(
       `Node.js ${benchNode.version}, server CPU ${settings.serverCpu}, wrk, receiver and PostgreSQL CPU ${settings.loadCpu}, ` +
         `${settings.connections} connections, ${settings.rounds} rounds of ${settings.seconds} s, medians`,
