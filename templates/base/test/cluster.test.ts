@@ -180,11 +180,17 @@ describe('cluster', () => {
       MAX_REQUESTS_JITTER: '0',
     });
     await cluster.until('two workers serving', () => cluster.serving().length === 2);
-    const run = load(cluster.url, 6, () =>
-      cluster.until('a worker replaced', () =>
-        cluster.lines.some((line) => line.msg === 'worker replaced and exited'),
-      ),
-    );
+    // the load goes on for a second after the old worker exits: a client it dropped reconnects
+    const run = load(cluster.url, 30, async () => {
+      try {
+        await cluster.until('a worker replaced', () =>
+          cluster.lines.some((line) => line.msg === 'worker replaced and exited'),
+        );
+        await sleep(1000);
+      } finally {
+        run.stop();
+      }
+    });
     await run.done;
     expect(Object.fromEntries(run.failures)).toEqual({});
     // the new one started serving before the old one drained
