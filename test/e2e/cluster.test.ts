@@ -95,11 +95,17 @@ describe.each(sets)('$id', (set) => {
   it('WORK-3: a worker killed under load is replaced; only requests it had in flight fail', async () => {
     const app = await bootCluster(dir);
     try {
-      const { failures, requests, sample } = await underLoad(app.url, 6, async () => {
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-        const [victim] = serving(app);
-        process.kill(victim ?? 0, 'SIGKILL');
-        await until(app, 'a replacement serving', () => serving(app).length >= 3);
+      const { failures, requests, sample } = await underLoad(app.url, 30, async (stop) => {
+        try {
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+          const [victim] = serving(app);
+          process.kill(victim ?? 0, 'SIGKILL');
+          await until(app, 'a replacement serving', () => serving(app).length >= 3);
+          // and a second more, for the clients the dead worker dropped to reconnect
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        } finally {
+          stop();
+        }
       });
       // autocannon sends one request at a time per connection: the dead worker held at most
       // one per connection it had
@@ -120,11 +126,17 @@ describe.each(sets)('$id', (set) => {
       MAX_REQUESTS_JITTER: '0',
     });
     try {
-      const { failures } = await underLoad(app.url, 8, () =>
-        until(app, 'a worker replaced', () =>
-          logLines(app).some((line) => line.msg === 'worker replaced and exited'),
-        ),
-      );
+      // the load goes on for a second after the old worker exits: a client it dropped reconnects
+      const { failures } = await underLoad(app.url, 30, async (stop) => {
+        try {
+          await until(app, 'a worker replaced', () =>
+            logLines(app).some((line) => line.msg === 'worker replaced and exited'),
+          );
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        } finally {
+          stop();
+        }
+      });
       expect(Object.fromEntries(failures)).toEqual({});
       expect(logLines(app).some((line) => line.msg === 'worker died')).toBe(false);
     } finally {
