@@ -1,6 +1,7 @@
 // template layers rendered into the tree: handlebars set up once, `.hbs` files rendered and
 // their slots filled with every feature's entries, other files copied as they are.
 
+import { isUtf8 } from 'node:buffer';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import Handlebars from 'handlebars';
@@ -186,8 +187,7 @@ export function renderLayer(tree: Tree, layer: string, owner: string, project: P
  */
 export function readVerbatim(file: string): string | Buffer {
   const bytes = readFileSync(file);
-  const text = bytes.toString('utf8');
-  return Buffer.from(text, 'utf8').equals(bytes) ? text : bytes;
+  return isUtf8(bytes) ? bytes.toString('utf8') : bytes;
 }
 
 type TemplateData = ReturnType<typeof makeTemplateData>;
