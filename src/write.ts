@@ -82,7 +82,8 @@ export async function writeTree(
   process.once('SIGINT', onSignal);
   try {
     // synchronously: a hundred small files are written in a fraction of the time that a
-    // promise per call takes, and nothing else is waiting meanwhile
+    // promise per call takes; a pending file is made in the thread pool meanwhile, and needs
+    // the main thread only once it is done
     const made = new Set<string>();
     const write = (file: TreeFile) => {
       const path = join(staging, file.path);

@@ -153,16 +153,22 @@ function listFiles(dir: string): string[] {
     .sort();
 }
 
-// each layer's slots, made once per project rather than per layer
-const projectSlots = new WeakMap<Project, Map<SlotName, string[]>>();
+/** `make`, run once per project: for what every layer of a project shares */
+function oncePerProject<T>(make: (project: Project) => T): (project: Project) => T {
+  const made = new WeakMap<Project, T>();
+  return (project) => {
+    let value = made.get(project);
+    if (value === undefined) {
+      value = make(project);
+      made.set(project, value);
+    }
+    return value;
+  };
+}
 
 export function renderLayer(tree: Tree, layer: string, owner: string, project: Project): void {
   const root = join(templatesDir, layer);
-  let slots = projectSlots.get(project);
-  if (!slots) {
-    slots = collectSlots(project);
-    projectSlots.set(project, slots);
-  }
+  const slots = slotsOf(project);
   const data = templateData(project);
   for (const file of listFiles(root)) {
     const path = relative(root, file).split(sep).join('/');
@@ -190,19 +196,9 @@ export function readVerbatim(file: string): string | Buffer {
   return isUtf8(bytes) ? bytes.toString('utf8') : bytes;
 }
 
-type TemplateData = ReturnType<typeof makeTemplateData>;
 // what every template of a project renders with (the layers', the README sections', the
-// compose services'), made once per project: it renders the README's route guide
-const projectData = new WeakMap<Project, TemplateData>();
-
-function templateData(project: Project): TemplateData {
-  let data = projectData.get(project);
-  if (!data) {
-    data = makeTemplateData(project);
-    projectData.set(project, data);
-  }
-  return data;
-}
+// compose services'); made once, as it renders the README's route guide
+const templateData = oncePerProject(makeTemplateData);
 
 function makeTemplateData(project: Project) {
   return {
@@ -232,8 +228,11 @@ function renderFile(template: string, project: Project): string {
   return file.endsWith('.hbs') ? compile(file)(templateData(project)) : readFileSync(file, 'utf8');
 }
 
+// each layer's slots, collected once per project
+const slotsOf = oncePerProject(collectSlots);
+
 /** each slot's entries, in feature order; `config.env` is made from the features' env vars */
-export function collectSlots(project: Project): Map<SlotName, string[]> {
+function collectSlots(project: Project): Map<SlotName, string[]> {
   const slots = new Map<SlotName, string[]>();
   // an entry two features both need (a setting of the tests) is written once
   const push = (name: SlotName, entries: readonly string[] = []) =>

@@ -3,6 +3,7 @@
 // cluster is stopped with SIGTERM.
 
 import autocannon from 'autocannon';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { appDir, boot, type BootedApp } from '../helpers/e2e.js';
 import { defaultSetIds, onePer, optionSets } from './sets.js';
@@ -39,7 +40,7 @@ async function until(app: BootedApp, what: string, condition: () => boolean): Pr
   const deadline = Date.now() + 30_000;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`never saw ${what}:\n${app.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
 }
 
@@ -58,17 +59,17 @@ async function bootCluster(dir: string, env: Record<string, string> = {}): Promi
   return app;
 }
 
-/** loads /health while `during` runs, then `seconds` in all; resolves to the failures by kind */
-async function underLoad(
-  url: string,
-  seconds: number,
-  during: (stop: () => void) => Promise<void>,
-) {
+/**
+ * Loads /health while `during` runs, and `afterMs` more (a client a stopped worker dropped has
+ * reconnected by then); resolves to the failures by kind
+ */
+async function underLoad(url: string, during: () => Promise<unknown>, afterMs = 0) {
   const failures = new Map<string, number>();
   const count = (what: string) => failures.set(what, (failures.get(what) ?? 0) + 1);
   let finished!: (result: autocannon.Result) => void;
   const done = new Promise<autocannon.Result>((resolve) => (finished = resolve));
-  const run = autocannon({ url: `${url}/health`, connections, duration: seconds }, (_, result) =>
+  // the duration is a bound: the load stops once `during` is over
+  const run = autocannon({ url: `${url}/health`, connections, duration: 30 }, (_, result) =>
     finished(result),
   );
   run.on('reqError', (error: NodeJS.ErrnoException) => count(error.code ?? error.message));
@@ -84,7 +85,12 @@ async function underLoad(
       (error: unknown) => String(error),
     );
   });
-  await during(() => run.stop());
+  try {
+    await during();
+    await sleep(afterMs);
+  } finally {
+    run.stop();
+  }
   const result = await done;
   return { failures, requests: result.requests.total, sample: await sample };
 }
@@ -95,18 +101,16 @@ describe.each(sets)('$id', (set) => {
   it('WORK-3: a worker killed under load is replaced; only requests it had in flight fail', async () => {
     const app = await bootCluster(dir);
     try {
-      const { failures, requests, sample } = await underLoad(app.url, 30, async (stop) => {
-        try {
-          await new Promise((resolve) => setTimeout(resolve, 1000));
+      const { failures, requests, sample } = await underLoad(
+        app.url,
+        async () => {
+          await sleep(1000);
           const [victim] = serving(app);
           process.kill(victim ?? 0, 'SIGKILL');
           await until(app, 'a replacement serving', () => serving(app).length >= 3);
-          // and a second more, for the clients the dead worker dropped to reconnect
-          await new Promise((resolve) => setTimeout(resolve, 1000));
-        } finally {
-          stop();
-        }
-      });
+        },
+        1000,
+      );
       // autocannon sends one request at a time per connection: the dead worker held at most
       // one per connection it had
       const failed = [...failures.values()].reduce((sum, n) => sum + n, 0);
@@ -126,17 +130,14 @@ describe.each(sets)('$id', (set) => {
       MAX_REQUESTS_JITTER: '0',
     });
     try {
-      // the load goes on for a second after the old worker exits: a client it dropped reconnects
-      const { failures } = await underLoad(app.url, 30, async (stop) => {
-        try {
-          await until(app, 'a worker replaced', () =>
+      const { failures } = await underLoad(
+        app.url,
+        () =>
+          until(app, 'a worker replaced', () =>
             logLines(app).some((line) => line.msg === 'worker replaced and exited'),
-          );
-          await new Promise((resolve) => setTimeout(resolve, 1000));
-        } finally {
-          stop();
-        }
-      });
+          ),
+        1000,
+      );
       expect(Object.fromEntries(failures)).toEqual({});
       expect(logLines(app).some((line) => line.msg === 'worker died')).toBe(false);
     } finally {
@@ -147,11 +148,11 @@ describe.each(sets)('$id', (set) => {
 
   it('WORK-3, RUN-2: SIGTERM under load drains both workers and exits 0', async () => {
     const app = await bootCluster(dir);
-    const { failures } = await underLoad(app.url, 10, async (stop) => {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+    // until the cluster has exited
+    const { failures } = await underLoad(app.url, async () => {
+      await sleep(1000);
       app.process.kill('SIGTERM');
       await app.process;
-      stop();
     });
     const result = await app.process;
     expect(result.exitCode, app.output()).toBe(0);

@@ -109,15 +109,17 @@ async function answeringPids(cluster: Cluster, count: number) {
   );
 }
 
-/** loads /health for `seconds`; resolves to the failures, by error code or status */
-function load(url: string, seconds: number, during: () => Promise<unknown>) {
+/**
+ * Loads /health while `during` runs, and `afterMs` more (a client a stopped worker dropped has
+ * reconnected by then); resolves to the failures, by error code or status
+ */
+function load(url: string, during: () => Promise<unknown>, afterMs = 0) {
   const failures = new Map<string, number>();
   const count = (what: string) => failures.set(what, (failures.get(what) ?? 0) + 1);
   let finished!: () => void;
-  const done = new Promise<void>((resolve) => (finished = resolve));
-  const run = autocannon({ url: `${url}/health`, connections: 10, duration: seconds }, () =>
-    finished(),
-  );
+  const ended = new Promise<void>((resolve) => (finished = resolve));
+  // the duration is a bound: the load stops once `during` is over
+  const run = autocannon({ url: `${url}/health`, connections: 10, duration: 30 }, () => finished());
   run.on('reqError', (error: NodeJS.ErrnoException) => count(error.code ?? error.message));
   run.on('response', (_client: unknown, status: number) => {
     if (status !== 200) count(String(status));
@@ -125,10 +127,14 @@ function load(url: string, seconds: number, during: () => Promise<unknown>) {
   return {
     failures,
     done: (async () => {
-      await during();
-      await done;
+      try {
+        await during();
+        await sleep(afterMs);
+      } finally {
+        run.stop();
+        await ended;
+      }
     })(),
-    stop: () => run.stop(),
   };
 }
 
@@ -180,17 +186,14 @@ describe('cluster', () => {
       MAX_REQUESTS_JITTER: '0',
     });
     await cluster.until('two workers serving', () => cluster.serving().length === 2);
-    // the load goes on for a second after the old worker exits: a client it dropped reconnects
-    const run = load(cluster.url, 30, async () => {
-      try {
-        await cluster.until('a worker replaced', () =>
+    const run = load(
+      cluster.url,
+      () =>
+        cluster.until('a worker replaced', () =>
           cluster.lines.some((line) => line.msg === 'worker replaced and exited'),
-        );
-        await sleep(1000);
-      } finally {
-        run.stop();
-      }
-    });
+        ),
+      1000,
+    );
     await run.done;
     expect(Object.fromEntries(run.failures)).toEqual({});
     // the new one started serving before the old one drained
@@ -217,12 +220,12 @@ describe('cluster', () => {
   it('WORK-3: SIGTERM under load drains every worker and exits 0', async () => {
     const cluster = await startCluster();
     await cluster.until('two workers serving', () => cluster.serving().length === 2);
-    const run = load(cluster.url, 10, async () => {
+    // until the cluster has exited: once the listener is gone a new connection is refused,
+    // which is not a sent request
+    const run = load(cluster.url, async () => {
       await sleep(1000);
       cluster.primary.kill('SIGTERM');
       await cluster.exited;
-      // once the listener is gone a new connection is refused, which is not a sent request
-      run.stop();
     });
     await run.done;
     run.failures.delete('ECONNREFUSED');
