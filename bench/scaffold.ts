@@ -49,15 +49,18 @@ const ours = (label: string, script: string) => [
     args: (dir: string) => [script, dir, '--yes', '--no-install', '--no-git', ...allOn],
   },
 ];
-// another build of the CLI to compare in the same run (a before and an after)
+const thisBuild = ours('create-perf-app', cli);
+// another build of the CLI to compare in the same run (a before and an after): its commands
+// in the same order as this build's
 const baseline = process.env['BENCH_SCAFFOLD_BASELINE'];
+const baselineBuild = baseline ? ours('baseline', resolve(baseline)) : [];
 const commands = [
   {
     label: 'create-vite vanilla-ts',
     args: (dir: string) => [createVite, dir, '--template', 'vanilla-ts', '--no-interactive'],
   },
-  ...ours('create-perf-app', cli),
-  ...(baseline ? ours('baseline', resolve(baseline)) : []),
+  ...thisBuild,
+  ...baselineBuild,
 ];
 
 /** ms from spawn to exit of `node ...args`, which must succeed */
@@ -108,14 +111,13 @@ try {
       `  ${command.label.padEnd(26)}${`${Math.round(median(values))} ms`.padStart(8)}   ${range.padEnd(14)}${versus}`,
     );
   }
-  if (baseline) {
-    // each build against the baseline in the same round: the median of the differences
+  if (baselineBuild.length > 0) {
+    // each command of this build against the baseline's in the same round: the median of the
+    // differences (times holds create-vite's, this build's, then the baseline's)
     console.log('  this build against the baseline, the same round, median difference:');
-    for (const [index, command] of commands.entries()) {
-      if (!command.label.startsWith('create-perf-app')) continue;
-      const after = times[index] ?? [];
-      const twin = command.label.replace('create-perf-app', 'baseline');
-      const before = times[commands.findIndex((other) => other.label === twin)] ?? [];
+    for (const [index, command] of thisBuild.entries()) {
+      const after = times[1 + index] ?? [];
+      const before = times[1 + thisBuild.length + index] ?? [];
       const difference = median(after.map((ms, run) => ms - (before[run] ?? Number.NaN)));
       console.log(
         `  ${command.label.padEnd(26)}${`${difference >= 0 ? '+' : ''}${difference.toFixed(1)} ms`.padStart(8)}`,

@@ -26,7 +26,7 @@ import {
 } from './options.js';
 import { generator } from './paths.js';
 import { askProjectDir, completeAnswers, isInteractive, questionStream } from './prompt.js';
-import type { Tree } from './tree.js';
+import type { Tree, TreeFile } from './tree.js';
 import { fitBesideUserFiles, readmeBeside, targetState, writeTree } from './write.js';
 
 const defaultDir = 'my-api';
@@ -61,12 +61,17 @@ export async function create(request: CreateRequest): Promise<void> {
   // has files, beside the user's README
   const pm = request.pm ?? detectPackageManager();
   if (pm === 'bun') throw new UsageError(`bun ran this. ${bunRefusal.message}`, bunRefusal.hint);
-  // a new project's base is deflated in the thread pool while writeTree writes the other files
-  const deferBase = state !== 'not-empty' && !request.dryRun;
-  const tree = await generate(name, answers, [], pm, { withBase: !deferBase });
-  const base = deferBase ? deflateBase(tree) : undefined;
-  // its failure, if any, is thrown where writeTree waits for it, not as an unhandled rejection
-  base?.catch(() => undefined);
+  // the project's base is deflated in the thread pool while writeTree writes the other files;
+  // the clash check beside a user's files, and the plan, list it with them
+  const tree = await generate(name, answers, [], pm, { withBase: false });
+  let base: Promise<TreeFile> | undefined = deflateBase(tree);
+  // its failure, if any, is thrown where it is waited for, not as an unhandled rejection
+  base.catch(() => undefined);
+  if (state === 'not-empty' || request.dryRun) {
+    const { path, content, owner } = await base;
+    tree.add(path, content, owner);
+    base = undefined;
+  }
   const fit =
     state === 'not-empty'
       ? await fitBesideUserFiles(tree, target)

@@ -143,5 +143,11 @@ export const base: Feature = {
       default: 0,
       doc: 'Resident memory, in MiB, above which a worker is replaced the same way; 0 for no bound (WORK-4)',
     },
+    {
+      name: 'WORKER_RSS_CHECK_MS',
+      schema: 'int(100, 3_600_000)',
+      default: 5000,
+      doc: 'How often a worker compares its resident memory with MAX_WORKER_RSS_MB (WORK-4)',
+    },
   ],
 };

@@ -205,8 +205,8 @@ describe('cluster', () => {
   }, 60_000);
 
   it('WORK-4: a worker above MAX_WORKER_RSS_MB is replaced, its replacement serving first', async () => {
-    // every worker is above 1 MiB: the first memory check (every 5 s) replaces one
-    const cluster = await startCluster({ MAX_WORKER_RSS_MB: '1' });
+    // every worker is above 1 MiB: the first memory check replaces one
+    const cluster = await startCluster({ MAX_WORKER_RSS_MB: '1', WORKER_RSS_CHECK_MS: '200' });
     await cluster.until('a worker replaced', () =>
       cluster.lines.some((line) => line.msg === 'worker replaced and exited'),
     );

@@ -16,6 +16,7 @@ export function clusterSettings(e: Env) {
     // started together are not all replaced together
     maxRequestsJitter: e.MAX_REQUESTS_JITTER ?? Math.round(maxRequests / 10),
     maxRssBytes: e.MAX_WORKER_RSS_MB * 1024 * 1024,
+    rssCheckMs: e.WORKER_RSS_CHECK_MS,
   };
 }
 

@@ -6,8 +6,6 @@ import { holdDrain } from '../http-server.js';
 import type { ClusterSettings } from '../../settings/cluster.js';
 import { isClusterMessage, type ClusterMessage } from './messages.js';
 
-/** how often a worker with a memory bound compares its resident memory with it */
-const memoryCheckMs = 5000;
 /** at shutdown, the longest wait for the other workers to stop listening too */
 const drainWaitMs = 2000;
 
@@ -61,7 +59,7 @@ export function serveAsWorker(
       if (rss <= settings.maxRssBytes) return;
       clearInterval(timer);
       replaceMe(`resident memory ${Math.round(rss / 2 ** 20)} MiB`);
-    }, memoryCheckMs);
+    }, settings.rssCheckMs);
     timer.unref();
   }
   send({ type: 'serving' });

@@ -1,5 +1,5 @@
 import type { FastifyServerOptions } from 'fastify';
-import { createRequire } from 'node:module';
+import { requireFromFastify } from './fastify-require.js';
 
 type SerializerFactory = NonNullable<
   NonNullable<
@@ -7,11 +7,6 @@ type SerializerFactory = NonNullable<
   >['buildSerializer']
 >;
 
-/**
- * `require` from fastify's folder, for its own dependencies: the versions it was tested with,
- * wherever the package manager put them
- */
-export const requireFromFastify = createRequire(createRequire(import.meta.url).resolve('fastify'));
 let serializerFactory: SerializerFactory | undefined;
 
 /**

@@ -1,5 +1,5 @@
 import { Module } from 'node:module';
-import { requireFromFastify } from './serializer-compiler.js';
+import { requireFromFastify } from './fastify-require.js';
 
 /** `@fastify/ajv-compiler`: the factory of Fastify's default validator compiler, and more */
 type CompilerModule = ((options?: unknown) => BuildValidator) & Record<string, unknown>;
