@@ -256,8 +256,57 @@ async function benchFramework(
         );
       }
     }
+    // the spans tracing-floor.ts makes are the Fastify app's
+    if (framework === 'fastify') await printSdkFloor(dir, receiver.url);
   } finally {
     receiver.close();
+  }
+}
+
+/**
+ * What the OpenTelemetry SDK alone costs for the spans of a kept `GET /api/db/items/1`
+ * (tracing-floor.ts, in a loop on the servers' CPU, exporting to the same receiver): the
+ * library's part of what tracing adds to that route, which no code of the app's can take away.
+ */
+async function printSdkFloor(dir: string, receiver: string): Promise<void> {
+  const floor = start(
+    'taskset',
+    [
+      '-c',
+      settings.serverCpu,
+      benchNode.path,
+      '--import',
+      'tsx',
+      fileURLToPath(new URL('tracing-floor.ts', import.meta.url)),
+      dir,
+      receiver,
+    ],
+    {
+      cwd: repoRoot,
+      // a queue that a slow receiver does not fill: every span made is encoded and sent
+      env: { ...process.env, OTEL_BSP_MAX_QUEUE_SIZE: '100000' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let output = '';
+  floor.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const [code] = (await once(floor, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`tracing-floor.ts failed (exit ${code})`);
+  const { exported, created, handedOn } = JSON.parse(output) as {
+    exported: number;
+    created: number;
+    handedOn: number;
+  };
+  console.log(
+    `  the OpenTelemetry SDK alone, the four spans of a kept GET /api/db/items/1 in a loop (bench/tracing-floor.ts):`,
+  );
+  console.log(`    made, batched, encoded and sent  ${exported.toFixed(0).padStart(5)} µs CPU/req`);
+  console.log(
+    `    made and batched, not sent       ${created.toFixed(0).padStart(5)} µs CPU/req` +
+      `  (encoding and sending: ${(exported - created).toFixed(0)} µs)`,
+  );
+  if (handedOn < 0.99) {
+    console.log(`    only ${(handedOn * 100).toFixed(1)}% of the spans reached the exporter`);
   }
 }
 
