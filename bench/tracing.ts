@@ -44,6 +44,7 @@
  * was not 200). Every process it starts is stopped by its pid before it exits.
  */
 
+import { execa } from 'execa';
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp } from 'node:fs/promises';
@@ -269,30 +270,18 @@ async function benchFramework(
  * library's part of what tracing adds to that route, which no code of the app's can take away.
  */
 async function printSdkFloor(dir: string, receiver: string): Promise<void> {
-  const floor = start(
+  const script = fileURLToPath(new URL('tracing-floor.ts', import.meta.url));
+  const { stdout } = await execa(
     'taskset',
-    [
-      '-c',
-      settings.serverCpu,
-      benchNode.path,
-      '--import',
-      'tsx',
-      fileURLToPath(new URL('tracing-floor.ts', import.meta.url)),
-      dir,
-      receiver,
-    ],
+    ['-c', settings.serverCpu, benchNode.path, '--import', 'tsx', script, dir, receiver],
     {
       cwd: repoRoot,
       // a queue that a slow receiver does not fill: every span made is encoded and sent
-      env: { ...process.env, OTEL_BSP_MAX_QUEUE_SIZE: '100000' },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { OTEL_BSP_MAX_QUEUE_SIZE: '100000' },
+      stderr: 'inherit',
     },
   );
-  let output = '';
-  floor.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const [code] = (await once(floor, 'exit')) as [number | null];
-  if (code !== 0) throw new Error(`tracing-floor.ts failed (exit ${code})`);
-  const { exported, created, handedOn } = JSON.parse(output) as {
+  const { exported, created, handedOn } = JSON.parse(stdout) as {
     exported: number;
     created: number;
     handedOn: number;
