@@ -68,8 +68,7 @@ export async function create(request: CreateRequest): Promise<void> {
   // its failure, if any, is thrown where it is waited for, not as an unhandled rejection
   base.catch(() => undefined);
   if (state === 'not-empty' || request.dryRun) {
-    const { path, content, owner } = await base;
-    tree.add(path, content, owner);
+    tree.addFile(await base);
     base = undefined;
   }
   const fit =

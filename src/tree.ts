@@ -20,6 +20,11 @@ export class Tree {
     this.#files.set(path, { path, content, owner });
   }
 
+  /** adds a file made apart from the tree (the base, deflated in the thread pool) */
+  addFile({ path, content, owner }: TreeFile): void {
+    this.add(path, content, owner);
+  }
+
   /** rewrites a file already in the tree, for a pass over the whole project (the glossary) */
   replace(path: string, content: string | Buffer): void {
     const existing = this.#files.get(path);

@@ -95,7 +95,7 @@ export async function writeTree(
     for (const file of tree.files()) write(file);
     if (pending) {
       const file = await pending;
-      tree.add(file.path, file.content, file.owner);
+      tree.addFile(file);
       write(file);
     }
     const state = await targetState(dir);

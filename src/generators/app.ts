@@ -52,7 +52,7 @@ export default function appGenerator(plop: NodePlopAPI): void {
   // last: the manifest hashes what every other action wrote
   plop.setActionType('manifest', async (data) => {
     const { project, tree, withBase } = data as AppData;
-    renderManifest(tree, project, withBase);
+    await renderManifest(tree, project, withBase);
     return '.perf-app.json';
   });
 
