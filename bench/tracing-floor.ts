@@ -4,21 +4,26 @@
  * (the request's, @fastify/otel's route span, `db-items.get` and the query's), with the same
  * names, kinds, parents and attributes, made in a loop: no server, no framework, no query.
  *
- *   node --import tsx bench/tracing-floor.ts APP_DIR RECEIVER_URL
+ *   node --import tsx bench/tracing-floor.ts APP_DIR RECEIVER_URL [--once]
  *
  * The SDK is the app's own (its node_modules, set up as src/perf/tracing/sdk.ts does: NodeSDK,
  * the OTLP/HTTP protobuf exporter, a batch processor), exporting to the benchmark's discarding
  * receiver; once more with an exporter that takes each batch without encoding or sending it.
  * Prints one JSON line: µs of this process's CPU per request, the median of the rounds, for
  * each. Figures from a loop, for what the library's part of the app's figure is, not a target.
+ * `--once` makes one request's spans, exports them and prints nothing: test/e2e/tracing.test.ts
+ * holds them against a kept trace of the app's own, so that this follows when the app's spans
+ * change.
  */
 
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { median } from './stats.js';
 
-const [appDir, receiver] = process.argv.slice(2);
-if (!appDir || !receiver) throw new Error('usage: tracing-floor.ts APP_DIR RECEIVER_URL');
+const [appDir, receiver, mode] = process.argv.slice(2);
+if (!appDir || !receiver || (mode !== undefined && mode !== '--once')) {
+  throw new Error('usage: tracing-floor.ts APP_DIR RECEIVER_URL [--once]');
+}
 
 // the parts of @opentelemetry/api and the SDK this script calls (the tool does not depend on
 // them: they are the app's)
@@ -54,6 +59,8 @@ interface Sdk {
 }
 
 const fromApp = createRequire(join(appDir, 'package.json'));
+// the app's own spans are its tracer's, named after its package
+const { name: appName } = fromApp('./package.json') as { name: string };
 const api = fromApp('@opentelemetry/api') as Api;
 const { NodeSDK } = fromApp('@opentelemetry/sdk-node') as {
   NodeSDK: new (options: Record<string, unknown>) => Sdk;
@@ -87,7 +94,7 @@ sdk.start();
 const { trace, SpanKind } = api;
 const requests = trace.getTracer('http-server');
 const routes = trace.getTracer('@fastify/otel');
-const steps = trace.getTracer('app');
+const steps = trace.getTracer(appName);
 const queries = trace.getTracer('pg');
 const route = '/api/db/items/:id';
 const query = 'SELECT id, name, price_cents AS "priceCents", tags FROM items WHERE id = $1';
@@ -150,6 +157,12 @@ async function cpuPerRequest(count: number): Promise<number> {
   }
   const used = process.cpuUsage(before);
   return (used.user + used.system) / count;
+}
+
+if (mode === '--once') {
+  await request(0);
+  await sdk.shutdown();
+  process.exit(0);
 }
 
 const rounds = { exported: [] as number[], created: [] as number[] };

@@ -1,11 +1,19 @@
 // Tracing across real processes: the built app with its preload exports to an OTLP/HTTP
 // receiver on loopback, for every framework (OBS-1..4).
 
+import { execa } from 'execa';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appDir, boot, sharedServices, tracingPreload, type BootedApp } from '../helpers/e2e.js';
-import { otlpReceiver } from '../helpers/otlp.js';
+import {
+  appDir,
+  boot,
+  repoRoot,
+  sharedServices,
+  tracingPreload,
+  type BootedApp,
+} from '../helpers/e2e.js';
+import { otlpReceiver, type Span } from '../helpers/otlp.js';
 import { optionSets } from './sets.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -35,6 +43,26 @@ const routeScope = {
   express: '@opentelemetry/instrumentation-express',
   hono: 'hono',
 };
+
+/**
+ * a trace as the spans' shape: each span's depth under the request's, scope, name, kind and
+ * attribute names (their values are the request's own: ports, times)
+ */
+function shapeOf(trace: Span[]) {
+  const depth = (span: Span): number => {
+    const parent = trace.find((other) => other.spanId === span.parentSpanId);
+    return parent ? depth(parent) + 1 : 0;
+  };
+  return trace
+    .map((span) => ({
+      depth: depth(span),
+      scope: span.scope,
+      name: span.name,
+      kind: span.kind,
+      attributes: Object.keys(span.attributes).sort(),
+    }))
+    .sort((a, b) => a.depth - b.depth);
+}
 
 describe.each(sets)('$id', (set) => {
   const dir = appDir(set);
@@ -125,6 +153,38 @@ describe.each(sets)('$id', (set) => {
     expect(otlp.incoming('/health')).toEqual([]);
     expect(otlp.incoming('/ready')).toEqual([]);
   });
+
+  // bench:tracing prints what the SDK alone costs for these spans (bench/tracing-floor.ts)
+  it.runIf(framework === 'fastify' && db === 'postgres')(
+    "OBS-2, OBS-3: bench:tracing's SDK floor makes the spans of a kept GET /api/db/items/1",
+    async () => {
+      const otlp = await otlpReceiver();
+      const app = await boot(dir, {
+        NODE_OPTIONS: tracingPreload,
+        OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+        OTEL_BSP_SCHEDULE_DELAY: '100',
+        ...sharedServices,
+      });
+      try {
+        expect((await fetch(`${app.url}/api/db/items/1`)).status).toBe(200);
+      } finally {
+        expect(await stop(app), app.output()).toBe(0);
+      }
+      const floor = await otlpReceiver();
+      try {
+        const script = join(repoRoot, 'bench/tracing-floor.ts');
+        await execa(process.execPath, ['--import', 'tsx', script, dir, floor.url, '--once'], {
+          cwd: repoRoot,
+        });
+      } finally {
+        await floor.close();
+        await otlp.close();
+      }
+      const made = shapeOf(floor.spans);
+      expect(made).toHaveLength(4);
+      expect(made).toEqual(shapeOf(otlp.traceOf('/api/db/items/1')));
+    },
+  );
 
   it('OBS-1, WORK-3: in a cluster each worker loads the preload and exports; the primary starts no SDK', async () => {
     const otlp = await otlpReceiver();
