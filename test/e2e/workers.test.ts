@@ -33,7 +33,8 @@ describe.each(sets)('$id', (set) => {
       const heavy = fetch(`${app.url}/api/hash?rounds=300000`).then((r) => r.status);
       const sent = performance.now();
       expect((await fetch(`${app.url}/health`)).status).toBe(200);
-      expect(performance.now() - sent).toBeLessThan(300);
+      // on the event loop it would wait for the whole second; the rest is a busy machine's room
+      expect(performance.now() - sent).toBeLessThan(500);
       expect(await heavy).toBe(200);
     } finally {
       app.process.kill('SIGKILL');

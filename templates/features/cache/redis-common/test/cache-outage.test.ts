@@ -187,14 +187,15 @@ describe('Redis paused', () => {
   };
 
   it('CACHE-14: a request waits for a slow Redis at most CACHE_WAIT_MS in all', async () => {
-    const { redis, a } = await setUp({ CACHE_WAIT_MS: '100', REDIS_COMMAND_TIMEOUT_MS: '2000' });
+    const { redis, a } = await setUp({ CACHE_WAIT_MS: '300', REDIS_COMMAND_TIMEOUT_MS: '2000' });
     // a miss's own cost (building and compressing a page), with Redis answering
     const baseline = Math.max(...(await timeCatalog(a, [11, 12, 13])));
     redis.pause();
     // no command times out in this time: only the wait bounds each request (a read, a lock
-    // and a write would each have waited up to 2 s)
+    // and a write would each have waited up to 2 s; a wait per step, 3 × 300 ms); the slack
+    // over the wait is for a busy machine's pauses
     const took = await timeCatalog(a, [1, 2, 3]);
-    expect(Math.max(...took)).toBeLessThan(baseline + 100 + 150);
+    expect(Math.max(...took)).toBeLessThan(baseline + 300 + 300);
   });
 
   it('CACHE-14: after a timeout Redis is not called, the change is logged once, and /ready says degraded', async () => {

@@ -71,8 +71,9 @@ describe('background jobs in this process', () => {
       }
       const job = await fetch(`${server.url}/api/jobs/${ids[1]}`);
       expect(await job.json()).toMatchObject({ state: 'running' });
-      // a job holding the event loop would hold a /health for the whole second
-      expect(Math.max(...waits)).toBeLessThan(300);
+      // a job holding the event loop would hold a /health for the whole second; the bound
+      // leaves room for a busy machine's pauses
+      expect(Math.max(...waits)).toBeLessThan(500);
     } finally {
       await server.close();
     }

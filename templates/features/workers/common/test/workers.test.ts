@@ -77,9 +77,10 @@ describe('the worker pool', () => {
         await sleep(10);
       }
       expect((await hashes).map(({ status }) => status)).toEqual([200, 200, 200]);
-      // the event loop computing a hash would hold each /health for up to a second
+      // the event loop computing a hash would hold each /health for up to a second; the bound
+      // leaves room for a busy machine's pauses
       expect(waits.length).toBeGreaterThan(20);
-      expect(Math.max(...waits)).toBeLessThan(300);
+      expect(Math.max(...waits)).toBeLessThan(500);
     });
   });
 
