@@ -14,6 +14,8 @@ const e2e = {
   fileParallelism: false,
   // within a file, tests marked concurrent run two at a time: the machine has two cores
   maxConcurrency: 2,
+  // a state a test waits for can take seconds while the other lane loads the machine
+  expect: { poll: { timeout: 5000 } },
 };
 
 export default defineConfig({

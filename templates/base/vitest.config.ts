@@ -9,5 +9,8 @@ export default defineConfig({
     // copy of the modules they import (each test builds its own server and context from them)
     isolate: false,
     testTimeout: 20_000,
+    // a state a test waits for (a reconnect, a drained stream) can take seconds on a busy
+    // machine: expect.poll gives up after 5 s instead of 1 (it passes as soon as it holds)
+    expect: { poll: { timeout: 5000 } },
   },
 });
