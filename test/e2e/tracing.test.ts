@@ -68,6 +68,15 @@ describe.each(sets)('$id', (set) => {
   const dir = appDir(set);
   const { db, cache, httpClient, framework } = set.answers;
 
+  /** the built app with its tracing preload, exporting to `otlp`, with the shared services */
+  const bootTraced = (otlp: { url: string }, env: Record<string, string> = {}) =>
+    boot(dir, {
+      NODE_OPTIONS: tracingPreload,
+      OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+      ...sharedServices,
+      ...env,
+    });
+
   it('OBS-1: npm start loads the tracing preload before the app', async () => {
     const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
@@ -80,11 +89,8 @@ describe.each(sets)('$id', (set) => {
 
   it('OBS-1..3: each request makes one trace: the request, the route, its pg / Redis / upstream spans and its own span', async () => {
     const otlp = await otlpReceiver();
-    const app = await boot(dir, {
-      NODE_OPTIONS: tracingPreload,
-      OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+    const app = await bootTraced(otlp, {
       OTEL_BSP_SCHEDULE_DELAY: '100',
-      ...sharedServices,
       UPSTREAM_URL: `${otlp.url}/upstream`,
     });
     const expected: { path: string; scopes: string[]; own?: string }[] = [];
@@ -159,12 +165,7 @@ describe.each(sets)('$id', (set) => {
     "OBS-2, OBS-3: bench:tracing's SDK floor makes the spans of a kept GET /api/db/items/1",
     async () => {
       const otlp = await otlpReceiver();
-      const app = await boot(dir, {
-        NODE_OPTIONS: tracingPreload,
-        OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
-        OTEL_BSP_SCHEDULE_DELAY: '100',
-        ...sharedServices,
-      });
+      const app = await bootTraced(otlp, { OTEL_BSP_SCHEDULE_DELAY: '100' });
       try {
         expect((await fetch(`${app.url}/api/db/items/1`)).status).toBe(200);
       } finally {
@@ -188,12 +189,7 @@ describe.each(sets)('$id', (set) => {
 
   it('OBS-1, WORK-3: in a cluster each worker loads the preload and exports; the primary starts no SDK', async () => {
     const otlp = await otlpReceiver();
-    const app = await boot(dir, {
-      NODE_OPTIONS: tracingPreload,
-      OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
-      WEB_CONCURRENCY: '2',
-      ...sharedServices,
-    });
+    const app = await bootTraced(otlp, { WEB_CONCURRENCY: '2' });
     const lines = () =>
       app
         .output()
@@ -225,12 +221,7 @@ describe.each(sets)('$id', (set) => {
 
   it('OBS-4: with OTEL_TRACES_SAMPLER=always_off nothing is sent', async () => {
     const otlp = await otlpReceiver();
-    const app = await boot(dir, {
-      NODE_OPTIONS: tracingPreload,
-      OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
-      OTEL_TRACES_SAMPLER: 'always_off',
-      ...sharedServices,
-    });
+    const app = await bootTraced(otlp, { OTEL_TRACES_SAMPLER: 'always_off' });
     try {
       for (let i = 0; i < 5; i++) await fetch(`${app.url}/no-such-route`);
     } finally {
@@ -242,12 +233,7 @@ describe.each(sets)('$id', (set) => {
 
   it('OBS-1: SIGTERM sends the spans still waiting in the batch before the process exits', async () => {
     const otlp = await otlpReceiver();
-    const app = await boot(dir, {
-      NODE_OPTIONS: tracingPreload,
-      OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
-      OTEL_BSP_SCHEDULE_DELAY: '600000',
-      ...sharedServices,
-    });
+    const app = await bootTraced(otlp, { OTEL_BSP_SCHEDULE_DELAY: '600000' });
     try {
       for (let i = 0; i < 3; i++) await fetch(`${app.url}/no-such-route`);
       await sleep(300);
