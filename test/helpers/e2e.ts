@@ -175,22 +175,27 @@ export async function prepareWorkspace(
     ),
   );
   const node = await nodeBinary(line);
-  const install = await execa(
-    node,
-    [npmCli, 'install', '--engine-strict', '--no-audit', '--no-fund'],
-    {
+  const runInstall = () =>
+    execa(node, [npmCli, 'install', '--engine-strict', '--no-audit', '--no-fund'], {
       cwd: workspace,
       // install scripts (esbuild's) run on the same Node.js
       env: { PATH: `${dirname(node)}:${process.env['PATH'] ?? ''}` },
       reject: false,
       all: true,
-    },
-  );
+    });
+  let install = await runInstall();
+  // once more when the registry dropped a connection that npm's own retries did not get past:
+  // a refused or broken install fails the same way again
+  if (install.exitCode !== 0 && registryHiccup.test(install.all)) install = await runInstall();
   if (install.exitCode !== 0) throw new Error(`npm install (node ${line}) failed:\n${install.all}`);
   if (!existsSync(join(workspace, 'node_modules')))
     throw new Error('npm install made no node_modules');
   await symlink(node, join(workspace, 'node_modules/.bin/node'));
 }
+
+/** how npm reports a network failure, as against a refused or broken install */
+const registryHiccup =
+  /npm error (code (ECONNRESET|ETIMEDOUT|EAI_AGAIN|ECONNREFUSED|EPIPE)|network )/;
 
 export interface BootedApp {
   url: string;
