@@ -9,7 +9,8 @@ import { Tree } from './tree.js';
 
 /**
  * Renders a project into a new in-memory tree; nothing touches the disk. With `withBase:
- * false` the tree has no base: create adds it itself (deflateBase), and check has no use for it.
+ * false` the tree has no base: create adds it itself (deflateBase), and check, and a merge base
+ * rendered again where a project lost its own, have no use for it.
  */
 export async function generate(
   name: string,

@@ -290,7 +290,8 @@ async function rerenderedBase({
       `Restore it from git, or run ${generator.name}@${version} for this command.`,
     );
   }
-  const tree = await generate(name, answers, routes, packageManager);
+  // the files alone: the base made again would be dropped with the manifest below
+  const tree = await generate(name, answers, routes, packageManager, { withBase: false });
   return new Map(
     tree
       .files()
