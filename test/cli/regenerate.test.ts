@@ -1,7 +1,8 @@
 // add, remove and update on projects written to disk: every option on every framework gives,
 // added later, the same bytes as chosen at create time, and removed, the bytes it had before;
 // a user's edits survive and are counted; a clash leaves markers and exits 1; nothing is
-// written by --dry-run or --json, or over a dirty tree; a failure puts back what was there.
+// written by --dry-run or --json, or over a dirty tree; a failure puts back what was there; a
+// lost base is rendered again by the version that made the project, and refused by another.
 
 import { execa } from 'execa';
 import { appendFile, readFile, rm, writeFile } from 'node:fs/promises';
@@ -256,6 +257,31 @@ describe('update', () => {
     await appendFile(join(dir, 'src/server.ts'), '// ours\n');
     expect(await run(dir, { command: 'update' })).toBe(0);
     expect(await readFile(join(dir, 'src/server.ts'), 'utf8')).toBe(`${current}// ours\n`);
+  });
+});
+
+describe('a project that lost its base (.perf-app.base.json.gz)', () => {
+  it('is merged against the base this version renders from its manifest, and gets it back', async () => {
+    const dir = await project(defaultAnswers());
+    await appendFile(join(dir, 'src/app.ts'), '// ours\n');
+    await rm(join(dir, '.perf-app.base.json.gz'));
+    expect(await run(dir, { command: 'add', given: { tracing: 'otlp' } })).toBe(0);
+    const wanted = await project({ ...defaultAnswers(), tracing: 'otlp' });
+    const app = await readFile(join(wanted, 'src/app.ts'), 'utf8');
+    expect(await readFile(join(dir, 'src/app.ts'), 'utf8')).toBe(`${app}// ours\n`);
+    // the base written is the one the new project has
+    await appendFile(join(wanted, 'src/app.ts'), '// ours\n');
+    expect(await pictureOf(dir)).toEqual(await pictureOf(wanted));
+  });
+
+  it('made by another version: refuses, says how to get it back, and changes nothing', async () => {
+    const { dir } = await agedProject(defaultAnswers());
+    await rm(join(dir, '.perf-app.base.json.gz'));
+    const before = await pictureOf(dir);
+    await expect(run(dir, { command: 'update' })).rejects.toThrow(
+      /\.perf-app\.base\.json\.gz is missing, and create-perf-app \S+ cannot rebuild what 0\.0\.9 generated/,
+    );
+    expect(await pictureOf(dir)).toEqual(before);
   });
 });
 
