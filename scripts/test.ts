@@ -12,6 +12,8 @@
 // The first lane then runs the CLI tests again on Node.js 26, the newest line the tool makes
 // projects for: they run the built CLI with the Node.js that runs them. The other unit tests
 // render in memory, the same on every line.
+// It ends with each run's exit code and, for one that failed, the tests and errors it
+// reported, so that the tail of a CI log says what failed.
 
 import { execa } from 'execa';
 import { readdirSync } from 'node:fs';
@@ -67,15 +69,37 @@ const lanes: { name: string; runs: Run[] }[] = [
   },
 ];
 
+/**
+ * what each run reported failing (a failed test, its file, the error's first line), printed
+ * again at the end: CI's log may keep only its tail, where the lanes' lines are interleaved
+ */
+const failures = new Map<string, string[]>();
+const failureLine = /^\s*(×|FAIL\s|\w*Error\b)/;
+const shownPerRun = 40;
+// eslint-disable-next-line no-control-regex -- the colors' escape sequences
+const colors = /\x1b\[[0-9;]*m/g;
+
+function noteFailure(name: string, line: string): void {
+  const plain = line.replace(colors, '');
+  if (!failureLine.test(plain)) return;
+  const noted = failures.get(name) ?? [];
+  if (noted.length < shownPerRun) noted.push(plain.trim());
+  failures.set(name, noted);
+}
+
 /** each line of a lane's output, with the lane's name in front once both lanes print */
 function pipe(name: string, stream: NodeJS.ReadableStream | null, out: NodeJS.WriteStream) {
   let partial = '';
+  const write = (line: string) => {
+    out.write(`[${name}] ${line}\n`);
+    noteFailure(name, line);
+  };
   stream?.on('data', (chunk: Buffer) => {
     const lines = (partial + chunk.toString()).split('\n');
     partial = lines.pop() ?? '';
-    for (const line of lines) out.write(`[${name}] ${line}\n`);
+    for (const line of lines) write(line);
   });
-  stream?.on('end', () => partial && out.write(`[${name}] ${partial}\n`));
+  stream?.on('end', () => partial && write(partial));
 }
 
 const vitest = join(repoRoot, 'node_modules/vitest/vitest.mjs');
@@ -87,10 +111,14 @@ const workspace = prepareOnce({ built: true });
 // a failed preparation is reported by the first run that waits for it
 workspace.catch(() => undefined);
 
+/** every run's label and exit code, in the order they ended */
+const ended: { label: string; exitCode: number | undefined }[] = [];
+
 function report(label: string, exitCode: number | undefined): number {
   console.log(
     `[${label}] exited ${String(exitCode)} after ${Math.round((Date.now() - started) / 1000)} s`,
   );
+  ended.push({ label, exitCode });
   return exitCode ?? 1;
 }
 
@@ -116,7 +144,8 @@ async function runVitest(lane: string, run: VitestRun): Promise<number> {
       await workspace;
     } catch (error) {
       console.error(`[${label}] the end-to-end workspace could not be made:`, error);
-      return 1;
+      failures.set(label, ['the end-to-end workspace could not be made (above)']);
+      return report(label, 1);
     }
   }
   const child = execa(
@@ -146,4 +175,12 @@ const runs = lanes.map(async ({ name, runs: laneRuns }, index) => {
 const codes = await Promise.all(runs);
 await workspace.catch(() => undefined);
 await teardown();
+
+// the summary, last: each run's exit code and, for one that failed, what it reported failing
+console.log('\n== npm test: each run');
+for (const { label, exitCode } of ended) {
+  console.log(`  ${exitCode === 0 ? 'ok    ' : 'FAILED'} [${label}] exit code ${String(exitCode)}`);
+  if (exitCode !== 0)
+    for (const line of failures.get(label) ?? []) console.log(`           ${line}`);
+}
 process.exitCode = codes.every((code) => code === 0) ? 0 : 1;
