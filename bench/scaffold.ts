@@ -113,11 +113,13 @@ try {
   }
   if (baselineBuild.length > 0) {
     // each command of this build against the baseline's in the same round: the median of the
-    // differences (times holds create-vite's, this build's, then the baseline's)
+    // differences
     console.log('  this build against the baseline, the same round, median difference:');
+    const timesOf = (command: (typeof commands)[number] | undefined) =>
+      times[command ? commands.indexOf(command) : -1] ?? [];
     for (const [index, command] of thisBuild.entries()) {
-      const after = times[1 + index] ?? [];
-      const before = times[1 + thisBuild.length + index] ?? [];
+      const after = timesOf(command);
+      const before = timesOf(baselineBuild[index]);
       const difference = median(after.map((ms, run) => ms - (before[run] ?? Number.NaN)));
       console.log(
         `  ${command.label.padEnd(26)}${`${difference >= 0 ? '+' : ''}${difference.toFixed(1)} ms`.padStart(8)}`,

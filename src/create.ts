@@ -26,7 +26,7 @@ import {
 } from './options.js';
 import { generator } from './paths.js';
 import { askProjectDir, completeAnswers, isInteractive, questionStream } from './prompt.js';
-import type { Tree, TreeFile } from './tree.js';
+import type { Tree } from './tree.js';
 import { fitBesideUserFiles, readmeBeside, targetState, writeTree } from './write.js';
 
 const defaultDir = 'my-api';
@@ -61,16 +61,14 @@ export async function create(request: CreateRequest): Promise<void> {
   // has files, beside the user's README
   const pm = request.pm ?? detectPackageManager();
   if (pm === 'bun') throw new UsageError(`bun ran this. ${bunRefusal.message}`, bunRefusal.hint);
-  // the project's base is deflated in the thread pool while writeTree writes the other files;
-  // the clash check beside a user's files, and the plan, list it with them
-  const tree = await generate(name, answers, [], pm, { withBase: false });
-  let base: Promise<TreeFile> | undefined = deflateBase(tree);
-  // its failure, if any, is thrown where it is waited for, not as an unhandled rejection
-  base.catch(() => undefined);
-  if (state === 'not-empty' || request.dryRun) {
-    tree.addFile(await base);
-    base = undefined;
-  }
+  // a new project's base is deflated in the thread pool while writeTree writes the other
+  // files; beside a user's files and for the plan, the tree has it (deflated the same way) for
+  // the clash check and the listing
+  const deferBase = state !== 'not-empty' && !request.dryRun;
+  const tree = await generate(name, answers, [], pm, { withBase: !deferBase });
+  const base = deferBase ? deflateBase(tree) : undefined;
+  // its failure, if any, is thrown where writeTree waits for it, not as an unhandled rejection
+  base?.catch(() => undefined);
   const fit =
     state === 'not-empty'
       ? await fitBesideUserFiles(tree, target)
